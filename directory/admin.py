@@ -1,0 +1,134 @@
+"""Administration, scoped: a trust's administrators manage their own trust's records only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .models import AccessEvent, Membership, ServiceUser, Team, Trust, TrustRoleGrant, User
+from .permissions import roles_of
+
+
+class TrustScopedAdmin(admin.ModelAdmin):
+    """Administrators see and change only their own trust's rows; superusers see all."""
+
+    trust_path = "trust"
+
+    def _is_trust_admin(self, request: HttpRequest) -> bool:
+        return roles_of(request.user).is_administrator
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.trust_path: roles_of(request.user).trust_id})
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or self._is_trust_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if not request.user.is_superuser:
+            trust_id = roles_of(request.user).trust_id
+            model = db_field.related_model
+            if model is Trust:
+                kwargs["queryset"] = Trust.objects.filter(pk=trust_id)
+            elif model in (Team, ServiceUser, User):
+                kwargs["queryset"] = model._default_manager.filter(trust_id=trust_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Trust)
+class TrustAdmin(TrustScopedAdmin):
+    trust_path = "pk"
+    list_display = ["name", "ods_code"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Team)
+class TeamAdmin(TrustScopedAdmin):
+    list_display = ["name", "kind", "trust"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "team" and not request.user.is_superuser:
+            kwargs["queryset"] = Team.objects.filter(trust_id=roles_of(request.user).trust_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TrustRoleInline(MembershipInline):
+    model = TrustRoleGrant  # type: ignore[assignment]
+
+
+@admin.register(User)
+class UserAdmin(TrustScopedAdmin, BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "trust", "is_active"]
+    list_filter = ["is_active"]
+    inlines = [MembershipInline, TrustRoleInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email", "trust")}),
+        ("Status", {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(ServiceUser)
+class ServiceUserAdmin(TrustScopedAdmin):
+    list_display = ["family_name", "given_name", "nhs_number", "team", "care_coordinator"]
+    search_fields = ["family_name", "given_name", "nhs_number"]
+    list_select_related = ["team", "care_coordinator"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(TrustScopedAdmin):
+    trust_path = "service_user__trust"
+    list_display = ["occurred_at", "actor", "action", "resource", "service_user", "via"]
+    list_filter = ["action"]
+    list_select_related = ["actor", "service_user"]
+    date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

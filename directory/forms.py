@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from recovery_site.forms import DateField, NhsFormHelperMixin
+
+from .models import Team, User
+from .nhs_number import normalise_nhs_number, validate_nhs_number
+
+
+class ServiceUserSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search by name or NHS number",
+        required=False,
+        max_length=100,
+    )
+
+
+class ServiceUserCreateForm(NhsFormHelperMixin, forms.Form):
+    submit_label = "Add person"
+
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
+    preferred_name = forms.CharField(
+        label="Preferred name",
+        max_length=100,
+        required=False,
+        help_text="What the person likes to be called, if different from their first name.",
+    )
+    nhs_number = forms.CharField(
+        label="NHS number",
+        max_length=14,
+        help_text="10 digits, for example 485 777 3456.",
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10", "spellcheck": "false"}
+        ),
+    )
+    date_of_birth = DateField(
+        label="Date of birth", birthday=True, help_text="For example, 31 3 1980."
+    )
+    team = forms.ModelChoiceField(
+        label="Team",
+        queryset=Team.objects.none(),
+        to_field_name="public_id",
+        empty_label="Choose a team",
+        error_messages={"invalid_choice": "Choose one of your teams."},
+    )
+    care_coordinator = forms.ModelChoiceField(
+        label="Care coordinator",
+        queryset=User.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label="Not yet allocated (or me, if I coordinate in this team)",
+        error_messages={"invalid_choice": "Choose a care coordinator in the chosen team."},
+    )
+
+    def __init__(self, *args: Any, teams: Any, coordinators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["care_coordinator"].queryset = coordinators
+        self.fields["date_of_birth"].error_messages["required"] = (
+            "Enter the person's date of birth."
+        )
+        self.fields["nhs_number"].error_messages["required"] = "Enter the person's NHS number."
+        self.fields["given_name"].error_messages["required"] = "Enter the person's first name."
+        self.fields["family_name"].error_messages["required"] = "Enter the person's last name."
+        self.fields["team"].error_messages["required"] = "Choose a team."
+
+    def clean_nhs_number(self) -> str:
+        number = normalise_nhs_number(self.cleaned_data["nhs_number"])
+        validate_nhs_number(number)
+        return number
+
+    def clean_date_of_birth(self) -> datetime.date:
+        born = self.cleaned_data["date_of_birth"]
+        if born is None:
+            raise ValidationError("Enter the person's date of birth.")
+        if born > datetime.date.today():
+            raise ValidationError("Date of birth must be in the past.")
+        if born.year < 1900:
+            raise ValidationError("Date of birth must be after 1900.")
+        return born

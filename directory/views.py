@@ -1,0 +1,193 @@
+"""Directory pages. Thin: permissions decide, selectors read, services write and audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views.generic import FormView, ListView, TemplateView
+
+from .forms import ServiceUserCreateForm, ServiceUserSearchForm
+from .models import ServiceUser, Team, User
+from .permissions import (
+    can_add_service_user,
+    can_view_team_page,
+    get_service_user_for,
+    may_use_caseload,
+    may_use_team_pages,
+    may_view_staff_directory,
+    may_view_trust_overview,
+    roles_of,
+    teams_for_new_service_user,
+)
+from .selectors import care_coordinators_in, caseload_for, staff_list, team_members, team_overview
+from .services import access_record, access_records, service_user_create
+
+CASELOAD_PAGE_SIZE = 25
+
+
+class CaseloadView(LoginRequiredMixin, ListView):
+    """A clinician's people: searchable by name or NHS number, 25 to a page."""
+
+    template_name = "directory/caseload.html"
+    context_object_name = "people"
+    paginate_by = CASELOAD_PAGE_SIZE
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not may_use_caseload(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[ServiceUser]:
+        self.search_form = ServiceUserSearchForm(self.request.GET or None)
+        search = self.search_form.cleaned_data["q"] if self.search_form.is_valid() else ""
+        return caseload_for(user=self.request.user, search=search)  # type: ignore[arg-type]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        roles = roles_of(self.request.user)
+        if roles.coordinates_in:
+            title = "Your caseload"
+        elif roles.leads:
+            title = "Your team's caseload"
+        else:
+            title = "People in your team"
+        context.update(
+            title=title,
+            search_form=self.search_form,
+            search=self.request.GET.get("q", ""),
+            can_add=can_add_service_user(self.request.user),
+        )
+        access_records(
+            actor=self.request.user,  # type: ignore[arg-type]
+            service_users=context["people"],
+            resource="caseload entry",
+            request=self.request,
+        )
+        return context
+
+
+class ServiceUserDetailView(LoginRequiredMixin, TemplateView):
+    """One person's summary: who they are, their team and care coordinator."""
+
+    template_name = "directory/service_user_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        person = get_service_user_for(self.request.user, kwargs["public_id"])
+        access_record(
+            actor=self.request.user, service_user=person, resource="summary", request=self.request
+        )  # type: ignore[arg-type]
+        roles = roles_of(self.request.user)
+        context = super().get_context_data(**kwargs)
+        context.update(person=person, is_own_record=person.pk == roles.service_user_id)
+        return context
+
+
+class ServiceUserCreateView(LoginRequiredMixin, FormView):
+    """Add a person to one of the user's teams (and, for a care coordinator, their caseload)."""
+
+    template_name = "directory/service_user_form.html"
+    form_class = ServiceUserCreateForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not can_add_service_user(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        teams = teams_for_new_service_user(self.request.user).order_by("name")
+        kwargs["teams"] = teams
+        kwargs["coordinators"] = User.objects.filter(
+            memberships__team__in=teams, memberships__role="care_coordinator", is_active=True
+        ).distinct()
+        return kwargs
+
+    def form_valid(self, form: ServiceUserCreateForm) -> HttpResponse:
+        data = form.cleaned_data
+        coordinator = data.get("care_coordinator")
+        if (
+            coordinator
+            and not care_coordinators_in(team=data["team"]).filter(pk=coordinator.pk).exists()
+        ):
+            form.add_error("care_coordinator", "Choose a care coordinator in the chosen team.")
+            return self.form_invalid(form)
+        try:
+            person = service_user_create(
+                actor=self.request.user,  # type: ignore[arg-type]
+                nhs_number=data["nhs_number"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                preferred_name=data["preferred_name"],
+                date_of_birth=data["date_of_birth"],
+                team=data["team"],
+                care_coordinator=coordinator,
+                request=self.request,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{person.display_name} has been added to {person.team}.")
+        return HttpResponseRedirect(person.get_absolute_url())
+
+
+class TeamView(LoginRequiredMixin, TemplateView):
+    """A team's members with the size of each one's caseload: for its team leaders."""
+
+    template_name = "directory/team_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if not may_use_team_pages(self.request.user):
+            raise PermissionDenied
+        team = get_object_or_404(
+            Team.objects.select_related("trust"), public_id=kwargs["public_id"]
+        )
+        if not can_view_team_page(self.request.user, team):
+            raise Http404
+        members = list(team_members(team=team))
+        context = super().get_context_data(**kwargs)
+        context.update(
+            team=team,
+            members=members,
+            caseload_size=team.service_users.count(),
+            unallocated=team.service_users.filter(care_coordinator__isnull=True).count(),
+        )
+        return context
+
+
+class TeamListView(LoginRequiredMixin, TemplateView):
+    """The trust's teams with staff and caseload counts: figures, never names of people."""
+
+    template_name = "directory/team_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if not may_view_trust_overview(self.request.user):
+            raise PermissionDenied
+        teams = list(team_overview(user=self.request.user))  # type: ignore[arg-type]
+        roles = roles_of(self.request.user)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            teams=teams,
+            linkable=roles.leads if not roles.is_administrator else {t.pk for t in teams},
+            total_people=sum(t.caseload_size for t in teams),
+        )
+        return context
+
+
+class StaffListView(LoginRequiredMixin, ListView):
+    """Staff of the trust with their roles and teams: for HR and administrators."""
+
+    template_name = "directory/staff_list.html"
+    context_object_name = "staff"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[User]:
+        if not may_view_staff_directory(self.request.user):
+            raise PermissionDenied
+        return staff_list(user=self.request.user)  # type: ignore[arg-type]

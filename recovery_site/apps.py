@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.contrib.staticfiles import apps as staticfiles_apps
+
+
+class RecoverySiteConfig(AppConfig):
+    name = "recovery_site"
+    verbose_name = "recovery-care"
+    default = True
+
+    def ready(self) -> None:
+        from .admin import lock_unscoped_admin
+
+        lock_unscoped_admin()
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin with our site class: open to a trust's administrators, scoped to it."""
+
+    default = False
+    default_site = "recovery_site.admin.RecoveryAdminSite"
+
+
+class StaticFilesConfig(staticfiles_apps.StaticFilesConfig):
+    """Collect only what pages load from nhsuk-frontend's dist, not its 19 MB of sources."""
+
+    default = False
+    ignore_patterns = [
+        *staticfiles_apps.StaticFilesConfig.ignore_patterns,
+        "scss",
+        "nhsuk/components",
+        "nhsuk/lib",
+        "nhsuk/core",
+        "nhsuk/common",
+        "nhsuk/macros",
+        "nhsuk/errors",
+        "*.scss",
+        "*.scss.map",
+        "*.mjs",
+        "*.mjs.map",
+        "*.d.mts",
+        "*.d.mts.map",
+        "*.njk",
+    ]

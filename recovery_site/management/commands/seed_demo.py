@@ -1,0 +1,24 @@
+"""Fill an empty database with fictional demo data for every app; safe to run again."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS, seed_directory
+
+
+class Command(BaseCommand):
+    help = "Create (or top up) the fictional demo trusts, teams, staff and service users."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        seed_directory()
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Every person in it is fictional.")
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            f"Demo sign-ins (development only), all with the password: {DEMO_PASSWORD}"
+        )
+        width = max(len(username) for username, _, _ in DEMO_PERSONAS)
+        for username, role, _ in DEMO_PERSONAS:
+            self.stdout.write(f"  {username.ljust(width)}  {role}")

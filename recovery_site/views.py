@@ -1,0 +1,168 @@
+"""Pages that span every app: each role's home page, health, and the footer's statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from directory.models import ServiceUser, User
+from directory.permissions import (
+    may_use_admin_site,
+    may_use_caseload,
+    may_view_staff_directory,
+    may_view_trust_overview,
+    roles_of,
+)
+from directory.selectors import caseload_for
+
+from .celery import app as celery_app
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """Takes each person to their work: a service user to their own record, staff to theirs."""
+
+    template_name = "home.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        roles = roles_of(request.user)
+        if roles.is_service_user and not roles.is_staff_member:
+            person = ServiceUser.objects.get(pk=roles.service_user_id)
+            return redirect(person.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = self.request.user
+        roles = roles_of(user)
+        cards = []
+        if may_use_caseload(user):
+            size = caseload_for(user=user).count()  # type: ignore[arg-type]
+            if roles.coordinates_in:
+                cards.append(
+                    (
+                        "Your caseload",
+                        "directory:caseload",
+                        f"{size} people you coordinate care for.",
+                    )
+                )
+            elif roles.leads:
+                cards.append(
+                    (
+                        "Your team's caseload",
+                        "directory:caseload",
+                        f"{size} people in the teams you lead.",
+                    )
+                )
+            else:
+                cards.append(
+                    ("People in your team", "directory:caseload", f"{size} people you may support.")
+                )
+        if roles.leads:
+            for team in user.memberships.filter(role="team_leader").select_related("team"):  # type: ignore[union-attr]
+                cards.append(
+                    (
+                        team.team.name,
+                        team.team.get_absolute_url(),
+                        "Members and the size of each caseload.",
+                    )
+                )
+        if may_view_trust_overview(user):
+            cards.append(
+                (
+                    "Teams",
+                    "directory:teams",
+                    "Every team in the trust, with staff and caseload sizes.",
+                )
+            )
+        if may_view_staff_directory(user):
+            cards.append(("Staff", "directory:staff", "Staff, their roles and teams."))
+        if may_use_admin_site(user):
+            cards.append(
+                (
+                    "Administration",
+                    "admin:index",
+                    "Trusts, teams, people, logins and the access audit.",
+                )
+            )
+        context = super().get_context_data(**kwargs)
+        context["cards"] = [
+            {"title": title, "href": _href(target), "text": text} for title, target, text in cards
+        ]
+        context["role_labels"] = roles.labels()
+        return context
+
+
+def _href(target: str) -> str:
+    from django.urls import reverse
+
+    return target if target.startswith("/") else reverse(target)
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Database and broker status for load balancers and monitoring: 200 when both answer."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:
+        checks["database"] = "unavailable"
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = "not used (tasks run in-process)"
+    else:
+        try:
+            with celery_app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception:
+            checks["broker"] = "unavailable"
+    healthy = all(value != "unavailable" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+
+
+class DemoSignInAsView(TemplateView):
+    """Sign in as any demo persona with one click. Exists only where DEMO_SIGN_IN_AS is on
+    (the embedded default), never in production."""
+
+    template_name = "demo_sign_in_as.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(settings, "DEMO_SIGN_IN_AS", False):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from directory.demo import DEMO_PERSONAS
+
+        users = {
+            u.username: u for u in User.objects.filter(username__in=[p[0] for p in DEMO_PERSONAS])
+        }
+        context = super().get_context_data(**kwargs)
+        context["personas"] = [
+            {"username": username, "role": role, "user": users[username]}
+            for username, role, _ in DEMO_PERSONAS
+            if username in users
+        ]
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from directory.demo import DEMO_PERSONAS
+
+        username = request.POST.get("username", "")
+        if username not in {p[0] for p in DEMO_PERSONAS}:
+            raise Http404
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise Http404
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("home")

@@ -1,0 +1,133 @@
+"""Fixtures every test package shares: the personas of the authorisation matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from directory.choices import TeamRole, TrustRole
+from directory.models import ServiceUser, Team, Trust, User
+
+from .factories import (
+    ServiceUserFactory,
+    TeamFactory,
+    TrustFactory,
+    UserFactory,
+    staff,
+    trust_staff,
+)
+
+ROLES = [
+    "anonymous",
+    "service_user",
+    "care_coordinator",
+    "team_leader",
+    "peer_support_worker",
+    "qa_manager",
+    "hr",
+    "network_coordinator",
+    "administrator",
+    "other_trust_staff",
+]
+
+
+@dataclass
+class World:
+    """Two trusts; in the first, a team with one person of each role and a person on the care
+    coordinator's caseload who has their own login; people the roles must not see."""
+
+    trust: Trust
+    team: Team
+    other_team: Team
+    other_trust: Trust
+    other_trust_team: Team
+    person: ServiceUser  # on the care coordinator's caseload, with a login
+    teammate_person: ServiceUser  # same team, another coordinator's caseload
+    other_team_person: ServiceUser  # same trust, another team
+    foreign_person: ServiceUser  # another trust
+    users: dict[str, User | None]
+
+    def user(self, role: str) -> User | None:
+        return self.users[role]
+
+
+@pytest.fixture
+def world(db) -> World:
+    trust = TrustFactory(name="Fellside Test NHS Foundation Trust")
+    other_trust = TrustFactory(name="Riverside Test NHS Trust")
+    team = TeamFactory(trust=trust, name="North Fells CMHT")
+    other_team = TeamFactory(trust=trust, name="Lakes CMHT")
+    other_trust_team = TeamFactory(trust=other_trust, name="Millbrook CMHT")
+
+    coordinator = staff(team=team, role=TeamRole.CARE_COORDINATOR, username="coordinator")
+    other_coordinator = staff(team=team, role=TeamRole.CARE_COORDINATOR, username="coordinator2")
+    service_user_login = UserFactory(trust=trust, username="serviceuser")
+    person = ServiceUserFactory(
+        team=team,
+        care_coordinator=coordinator,
+        user=service_user_login,
+        given_name="Samira",
+        family_name="Oakenshaw",
+    )
+    teammate_person = ServiceUserFactory(
+        team=team,
+        care_coordinator=other_coordinator,
+        given_name="Tobias",
+        family_name="Quarrington",
+    )
+    other_team_person = ServiceUserFactory(
+        team=other_team, given_name="Ursula", family_name="Brackenbury"
+    )
+    foreign_other_staff = staff(
+        team=other_trust_team, role=TeamRole.CARE_COORDINATOR, username="foreigncc"
+    )
+    foreign_person = ServiceUserFactory(
+        team=other_trust_team,
+        care_coordinator=foreign_other_staff,
+        given_name="Xanthe",
+        family_name="Foreignworth",
+    )
+    other_trust_staff = staff(
+        team=other_trust_team, role=TeamRole.TEAM_LEADER, username="foreignlead"
+    )
+    trust_staff(trust=other_trust, role=TrustRole.ADMINISTRATOR, username="foreignadmin")
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "service_user": service_user_login,
+        "care_coordinator": coordinator,
+        "team_leader": staff(team=team, role=TeamRole.TEAM_LEADER, username="teamleader"),
+        "peer_support_worker": staff(team=team, role=TeamRole.PEER_SUPPORT_WORKER, username="peer"),
+        "qa_manager": trust_staff(trust=trust, role=TrustRole.QA_MANAGER, username="qa"),
+        "hr": trust_staff(trust=trust, role=TrustRole.HR, username="hr"),
+        "network_coordinator": trust_staff(
+            trust=trust, role=TrustRole.NETWORK_COORDINATOR, username="networks"
+        ),
+        "administrator": trust_staff(trust=trust, role=TrustRole.ADMINISTRATOR, username="admin"),
+        "other_trust_staff": other_trust_staff,
+    }
+    return World(
+        trust=trust,
+        team=team,
+        other_team=other_team,
+        other_trust=other_trust,
+        other_trust_team=other_trust_team,
+        person=person,
+        teammate_person=teammate_person,
+        other_team_person=other_team_person,
+        foreign_person=foreign_person,
+        users=users,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user (or anonymous for None)."""
+
+    def sign_in(user: User | None):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,110 @@
+"""Authorisation rows for the directory's pages and API, and the site-wide pages."""
+
+from tests.access import Case, api, expect, page
+
+CLINICAL_ONLY = {
+    "service_user": 403,
+    "qa_manager": 403,
+    "hr": 403,
+    "network_coordinator": 403,
+    "administrator": 403,
+}
+NO_RECORDS = {"qa_manager": 403, "hr": 403, "network_coordinator": 403}
+
+ROWS = {
+    "home": [Case(page(200, service_user=302))],
+    "health": [Case(expect(200))],
+    "accessibility": [Case(expect(200))],
+    "privacy": [Case(expect(200))],
+    "login": [Case(expect(302, anonymous=200))],
+    "logout": [Case(expect(302), method="post")],
+    "password_reset": [Case(expect(200))],
+    "password_reset_done": [Case(expect(200))],
+    "password_reset_confirm": [
+        Case(expect(200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"})
+    ],
+    "password_reset_complete": [Case(expect(200))],
+    "directory:caseload": [Case(page(200, **CLINICAL_ONLY))],
+    "directory:service_user_add": [
+        Case(
+            page(
+                403, care_coordinator=200, team_leader=200, administrator=200, other_trust_staff=200
+            )
+        )
+    ],
+    "directory:service_user": [
+        Case(
+            page(200, other_trust_staff=404, **NO_RECORDS),
+            kwargs=lambda w: {"public_id": w.person.public_id},
+            label="a person on the coordinator's caseload",
+        ),
+        Case(
+            page(200, service_user=404, care_coordinator=404, other_trust_staff=404, **NO_RECORDS),
+            kwargs=lambda w: {"public_id": w.teammate_person.public_id},
+            label="a person on a colleague's caseload",
+        ),
+        Case(
+            page(404, other_trust_staff=200, **NO_RECORDS),
+            kwargs=lambda w: {"public_id": w.foreign_person.public_id},
+            label="a person in another trust",
+        ),
+    ],
+    "directory:teams": [Case(page(200, service_user=403))],
+    "directory:team": [
+        Case(
+            page(403, team_leader=200, administrator=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.team.public_id},
+            label="the team",
+        ),
+        Case(
+            page(403, team_leader=404, administrator=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.other_team.public_id},
+            label="another team in the trust",
+        ),
+    ],
+    "directory:staff": [Case(page(403, hr=200, administrator=200))],
+    "api:api-root": [Case(api(200))],
+    "api:team-list": [Case(api(200, service_user=403))],
+    "api:team-detail": [
+        Case(
+            api(200, service_user=403, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.team.public_id},
+        )
+    ],
+    "api:service-user-list": [Case(api(200, **NO_RECORDS))],
+    "api:service-user-detail": [
+        Case(
+            api(200, other_trust_staff=404, **NO_RECORDS),
+            kwargs=lambda w: {"public_id": w.person.public_id},
+            label="a person on the coordinator's caseload",
+        ),
+        Case(
+            api(404, other_trust_staff=200, **NO_RECORDS),
+            kwargs=lambda w: {"public_id": w.foreign_person.public_id},
+            label="a person in another trust",
+        ),
+    ],
+    "api-schema": [Case(expect(200))],
+    "api-docs": [Case(expect(200))],
+    "admin:index": [Case(expect(302, administrator=200))],
+    "admin:login": [Case(expect(200, administrator=302))],
+    "admin:directory_trust_changelist": [Case(expect(302, administrator=200))],
+    "admin:directory_trust_add": [Case(expect(302, administrator=403))],
+    "admin:directory_team_changelist": [Case(expect(302, administrator=200))],
+    "admin:directory_team_add": [Case(expect(302, administrator=200))],
+    "admin:directory_user_changelist": [Case(expect(302, administrator=200))],
+    "admin:directory_user_add": [Case(expect(302, administrator=200))],
+    "admin:directory_serviceuser_changelist": [Case(expect(302, administrator=200))],
+    "admin:directory_serviceuser_add": [Case(expect(302, administrator=200))],
+    "admin:directory_accessevent_changelist": [Case(expect(302, administrator=200))],
+    "admin:directory_accessevent_add": [Case(expect(302, administrator=403))],
+    # Not scoped to a trust (tokens, sign-in logs of every trust): superusers only.
+    "admin:authtoken_tokenproxy_changelist": [Case(expect(302, administrator=403))],
+    "admin:authtoken_tokenproxy_add": [Case(expect(302, administrator=403))],
+    "admin:axes_accessattempt_changelist": [Case(expect(302, administrator=403))],
+    "admin:axes_accessattempt_add": [Case(expect(302, administrator=403))],
+    "admin:axes_accessfailurelog_changelist": [Case(expect(302, administrator=403))],
+    "admin:axes_accessfailurelog_add": [Case(expect(302, administrator=403))],
+    "admin:axes_accesslog_changelist": [Case(expect(302, administrator=403))],
+    "admin:axes_accesslog_add": [Case(expect(302, administrator=403))],
+}

@@ -1,0 +1,119 @@
+"""Every URL x every role -> the expected status, with nothing leaked and nothing written.
+
+Rows live beside each app's tests (`tests/<app>/access_rows.py`). A URL added without rows
+fails `test_every_url_has_rows`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from directory.models import Membership, ServiceUser, Team, User
+
+from .access import Case
+from .conftest import ROLES, World
+
+# URLs kept out of the matrix, each with the reason and where it is tested instead.
+NOT_IN_MATRIX = {
+    # Django admin pages that need an object, an app label or a POST; the trust scoping of
+    # those is tested in tests/directory/test_admin.py.
+    "admin:logout": "POST-only sign-out of the admin, same view as logout",
+    "admin:password_change": "not linked: staff change passwords through reset",
+    "admin:password_change_done": "see admin:password_change",
+    "admin:jsi18n": "static JavaScript catalogue",
+    "admin:app_list": "needs an app label; test_admin.py",
+    "admin:view_on_site": "redirect helper; test_admin.py",
+    "admin:autocomplete": "JSON for autocomplete widgets; none are used",
+}
+ADMIN_OBJECT_SUFFIXES = ("_change", "_delete", "_history")
+
+
+def _all_rows() -> dict[str, list[Case]]:
+    rows: dict[str, list[Case]] = {}
+    tests_dir = Path(__file__).parent
+    for info in pkgutil.iter_modules([str(tests_dir)]):
+        if not info.ispkg or not (tests_dir / info.name / "access_rows.py").exists():
+            continue
+        module = importlib.import_module(f"tests.{info.name}.access_rows")
+        for name, cases in module.ROWS.items():
+            assert name not in rows, f"{name} has rows in two places"
+            rows[name] = cases
+    return rows
+
+
+ROWS = _all_rows()
+
+
+def _url_names(patterns=None, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= _url_names(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{prefix}{entry.name}")
+    return names
+
+
+def test_every_url_has_rows():
+    names = {
+        name
+        for name in _url_names()
+        if name not in NOT_IN_MATRIX and not name.endswith(ADMIN_OBJECT_SUFFIXES)
+    }
+    missing = sorted(names - ROWS.keys())
+    assert not missing, f"URLs without rows in the authorisation matrix: {missing}"
+    stale = sorted(ROWS.keys() - _url_names())
+    assert not stale, f"rows for URLs that no longer exist: {stale}"
+
+
+def _cases():
+    for name, cases in sorted(ROWS.items()):
+        for index, case in enumerate(cases):
+            for role in ROLES:
+                label = f"{name}[{case.label or index}]-{role}"
+                yield pytest.param(name, index, role, id=label)
+
+
+def _snapshot() -> tuple[int, ...]:
+    return (
+        ServiceUser.objects.count(),
+        Team.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(("name", "index", "role"), list(_cases()))
+def test_matrix(world: World, client_for, django_capture_on_commit_callbacks, name, index, role):
+    case = ROWS[name][index]
+    client = client_for(world.user(role))
+    url = reverse(name, kwargs=case.kwargs(world))
+    before = _snapshot()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        if case.method == "post":
+            response = client.post(url, case.data(world) if case.data else {})
+        else:
+            response = client.get(url)
+
+    assert response.status_code == case.expect[role], (
+        f"{role} {case.method.upper()} {url}: expected {case.expect[role]}, got {response.status_code}"
+    )
+    if not case.writes:
+        assert _snapshot() == before, "a read changed the directory"
+        assert callbacks == [], "a read enqueued background work"
+    body = response.content.decode(errors="replace")
+    hidden = [world.person] if role == "other_trust_staff" else [world.foreign_person]
+    if role in ("anonymous", "qa_manager", "hr", "network_coordinator"):
+        hidden += [world.person, world.teammate_person, world.other_team_person]
+    if role == "service_user":
+        hidden += [world.teammate_person, world.other_team_person]
+    for person in hidden:
+        assert person.family_name not in body, f"{role} saw {person.family_name} at {url}"
+        assert person.nhs_number not in body, f"{role} saw an NHS number at {url}"
