@@ -36,7 +36,11 @@ class ServiceUserCreateForm(NhsFormHelperMixin, forms.Form):
         max_length=14,
         help_text="10 digits, for example 485 777 3456.",
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "class": "nhsuk-input nhsuk-input--width-10", "spellcheck": "false"}
+            attrs={
+                "inputmode": "numeric",
+                "class": "nhsuk-input nhsuk-input--width-10",
+                "spellcheck": "false",
+            }
         ),
     )
     date_of_birth = DateField(

@@ -5,7 +5,6 @@ from . import views
 app_name = "directory"
 
 urlpatterns = [
-    path("caseload/", views.CaseloadView.as_view(), name="caseload"),
     path("people/add/", views.ServiceUserCreateView.as_view(), name="service_user_add"),
     path("people/<uuid:public_id>/", views.ServiceUserDetailView.as_view(), name="service_user"),
     path("teams/", views.TeamListView.as_view(), name="teams"),

@@ -12,64 +12,20 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import FormView, ListView, TemplateView
 
-from .forms import ServiceUserCreateForm, ServiceUserSearchForm
-from .models import ServiceUser, Team, User
+from .forms import ServiceUserCreateForm
+from .models import Team, User
 from .permissions import (
     can_add_service_user,
     can_view_team_page,
     get_service_user_for,
-    may_use_caseload,
     may_use_team_pages,
     may_view_staff_directory,
     may_view_trust_overview,
     roles_of,
     teams_for_new_service_user,
 )
-from .selectors import care_coordinators_in, caseload_for, staff_list, team_members, team_overview
-from .services import access_record, access_records, service_user_create
-
-CASELOAD_PAGE_SIZE = 25
-
-
-class CaseloadView(LoginRequiredMixin, ListView):
-    """A clinician's people: searchable by name or NHS number, 25 to a page."""
-
-    template_name = "directory/caseload.html"
-    context_object_name = "people"
-    paginate_by = CASELOAD_PAGE_SIZE
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated and not may_use_caseload(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self) -> QuerySet[ServiceUser]:
-        self.search_form = ServiceUserSearchForm(self.request.GET or None)
-        search = self.search_form.cleaned_data["q"] if self.search_form.is_valid() else ""
-        return caseload_for(user=self.request.user, search=search)  # type: ignore[arg-type]
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        roles = roles_of(self.request.user)
-        if roles.coordinates_in:
-            title = "Your caseload"
-        elif roles.leads:
-            title = "Your team's caseload"
-        else:
-            title = "People in your team"
-        context.update(
-            title=title,
-            search_form=self.search_form,
-            search=self.request.GET.get("q", ""),
-            can_add=can_add_service_user(self.request.user),
-        )
-        access_records(
-            actor=self.request.user,  # type: ignore[arg-type]
-            service_users=context["people"],
-            resource="caseload entry",
-            request=self.request,
-        )
-        return context
+from .selectors import care_coordinators_in, staff_list, team_members, team_overview
+from .services import access_record, service_user_create
 
 
 class ServiceUserDetailView(LoginRequiredMixin, TemplateView):

@@ -24,7 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     roles = roles_of(user)
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
     if may_use_caseload(user):
-        items.append(("Caseload", reverse("directory:caseload")))
+        items.append(("Caseload", reverse("caseload")))
     if may_view_trust_overview(user):
         items.append(("Teams", reverse("directory:teams")))
     if may_view_staff_directory(user):

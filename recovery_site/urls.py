@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from directory.api import ServiceUserViewSet, TeamViewSet
 
-from . import views
+from . import caseload, views
 from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
 
 router = DefaultRouter()
@@ -48,6 +48,7 @@ auth_patterns = [
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("caseload/", caseload.CaseloadView.as_view(), name="caseload"),
     path("health/", views.health, name="health"),
     path(
         "accessibility/",

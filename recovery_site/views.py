@@ -48,7 +48,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 cards.append(
                     (
                         "Your caseload",
-                        "directory:caseload",
+                        "caseload",
                         f"{size} people you coordinate care for.",
                     )
                 )
@@ -56,14 +56,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 cards.append(
                     (
                         "Your team's caseload",
-                        "directory:caseload",
+                        "caseload",
                         f"{size} people in the teams you lead.",
                     )
                 )
             else:
-                cards.append(
-                    ("People in your team", "directory:caseload", f"{size} people you may support.")
-                )
+                cards.append(("People in your team", "caseload", f"{size} people you may support."))
         if roles.leads:
             for team in user.memberships.filter(role="team_leader").select_related("team"):  # type: ignore[union-attr]
                 cards.append(

@@ -12,19 +12,6 @@ CLINICAL_ONLY = {
 NO_RECORDS = {"qa_manager": 403, "hr": 403, "network_coordinator": 403}
 
 ROWS = {
-    "home": [Case(page(200, service_user=302))],
-    "health": [Case(expect(200))],
-    "accessibility": [Case(expect(200))],
-    "privacy": [Case(expect(200))],
-    "login": [Case(expect(302, anonymous=200))],
-    "logout": [Case(expect(302), method="post")],
-    "password_reset": [Case(expect(200))],
-    "password_reset_done": [Case(expect(200))],
-    "password_reset_confirm": [
-        Case(expect(200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"})
-    ],
-    "password_reset_complete": [Case(expect(200))],
-    "directory:caseload": [Case(page(200, **CLINICAL_ONLY))],
     "directory:service_user_add": [
         Case(
             page(
@@ -63,7 +50,6 @@ ROWS = {
         ),
     ],
     "directory:staff": [Case(page(403, hr=200, administrator=200))],
-    "api:api-root": [Case(api(200))],
     "api:team-list": [Case(api(200, service_user=403))],
     "api:team-detail": [
         Case(
@@ -84,10 +70,6 @@ ROWS = {
             label="a person in another trust",
         ),
     ],
-    "api-schema": [Case(expect(200))],
-    "api-docs": [Case(expect(200))],
-    "admin:index": [Case(expect(302, administrator=200))],
-    "admin:login": [Case(expect(200, administrator=302))],
     "admin:directory_trust_changelist": [Case(expect(302, administrator=200))],
     "admin:directory_trust_add": [Case(expect(302, administrator=403))],
     "admin:directory_team_changelist": [Case(expect(302, administrator=200))],
@@ -98,13 +80,4 @@ ROWS = {
     "admin:directory_serviceuser_add": [Case(expect(302, administrator=200))],
     "admin:directory_accessevent_changelist": [Case(expect(302, administrator=200))],
     "admin:directory_accessevent_add": [Case(expect(302, administrator=403))],
-    # Not scoped to a trust (tokens, sign-in logs of every trust): superusers only.
-    "admin:authtoken_tokenproxy_changelist": [Case(expect(302, administrator=403))],
-    "admin:authtoken_tokenproxy_add": [Case(expect(302, administrator=403))],
-    "admin:axes_accessattempt_changelist": [Case(expect(302, administrator=403))],
-    "admin:axes_accessattempt_add": [Case(expect(302, administrator=403))],
-    "admin:axes_accessfailurelog_changelist": [Case(expect(302, administrator=403))],
-    "admin:axes_accessfailurelog_add": [Case(expect(302, administrator=403))],
-    "admin:axes_accesslog_changelist": [Case(expect(302, administrator=403))],
-    "admin:axes_accesslog_add": [Case(expect(302, administrator=403))],
 }

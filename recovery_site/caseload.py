@@ -1,0 +1,64 @@
+"""The caseload: a clinician's people with what every app knows about each of them.
+
+It lives here, in the composition layer, because it gathers facts from several apps; it
+calls each app's selectors for the page of people shown and holds no domain rules itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.views.generic import ListView
+
+from directory.forms import ServiceUserSearchForm
+from directory.models import ServiceUser
+from directory.permissions import can_add_service_user, may_use_caseload, roles_of
+from directory.selectors import caseload_for
+from directory.services import access_records
+
+CASELOAD_PAGE_SIZE = 25
+
+
+class CaseloadView(LoginRequiredMixin, ListView):
+    """A clinician's people: searchable by name or NHS number, 25 to a page."""
+
+    template_name = "caseload.html"
+    context_object_name = "people"
+    paginate_by = CASELOAD_PAGE_SIZE
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not may_use_caseload(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[ServiceUser]:
+        self.search_form = ServiceUserSearchForm(self.request.GET or None)
+        search = self.search_form.cleaned_data["q"] if self.search_form.is_valid() else ""
+        return caseload_for(user=self.request.user, search=search)  # type: ignore[arg-type]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        roles = roles_of(self.request.user)
+        if roles.coordinates_in:
+            title = "Your caseload"
+        elif roles.leads:
+            title = "Your team's caseload"
+        else:
+            title = "People in your team"
+        context.update(
+            title=title,
+            search_form=self.search_form,
+            search=self.request.GET.get("q", ""),
+            can_add=can_add_service_user(self.request.user),
+        )
+        access_records(
+            actor=self.request.user,  # type: ignore[arg-type]
+            service_users=context["people"],
+            resource="caseload entry",
+            request=self.request,
+        )
+        return context

@@ -1,0 +1,41 @@
+"""Authorisation rows for the pages and endpoints that belong to the whole site."""
+
+from tests.access import Case, api, expect, page
+
+CLINICAL_ONLY = {
+    "service_user": 403,
+    "qa_manager": 403,
+    "hr": 403,
+    "network_coordinator": 403,
+    "administrator": 403,
+}
+
+ROWS = {
+    "home": [Case(page(200, service_user=302))],
+    "health": [Case(expect(200))],
+    "accessibility": [Case(expect(200))],
+    "privacy": [Case(expect(200))],
+    "login": [Case(expect(302, anonymous=200))],
+    "logout": [Case(expect(302), method="post")],
+    "password_reset": [Case(expect(200))],
+    "password_reset_done": [Case(expect(200))],
+    "password_reset_confirm": [
+        Case(expect(200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"})
+    ],
+    "password_reset_complete": [Case(expect(200))],
+    "caseload": [Case(page(200, **CLINICAL_ONLY))],
+    "api:api-root": [Case(api(200))],
+    "api-schema": [Case(expect(200))],
+    "api-docs": [Case(expect(200))],
+    "admin:index": [Case(expect(302, administrator=200))],
+    "admin:login": [Case(expect(200, administrator=302))],
+    # Not scoped to a trust (tokens, sign-in logs of every trust): superusers only.
+    "admin:authtoken_tokenproxy_changelist": [Case(expect(302, administrator=403))],
+    "admin:authtoken_tokenproxy_add": [Case(expect(302, administrator=403))],
+    "admin:axes_accessattempt_changelist": [Case(expect(302, administrator=403))],
+    "admin:axes_accessattempt_add": [Case(expect(302, administrator=403))],
+    "admin:axes_accessfailurelog_changelist": [Case(expect(302, administrator=403))],
+    "admin:axes_accessfailurelog_add": [Case(expect(302, administrator=403))],
+    "admin:axes_accesslog_changelist": [Case(expect(302, administrator=403))],
+    "admin:axes_accesslog_add": [Case(expect(302, administrator=403))],
+}
