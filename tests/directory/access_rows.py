@@ -2,13 +2,6 @@
 
 from tests.access import Case, api, expect, page
 
-CLINICAL_ONLY = {
-    "service_user": 403,
-    "qa_manager": 403,
-    "hr": 403,
-    "network_coordinator": 403,
-    "administrator": 403,
-}
 NO_RECORDS = {"qa_manager": 403, "hr": 403, "network_coordinator": 403}
 
 ROWS = {
