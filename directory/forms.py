@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from recovery_site.forms import DateField, NhsFormHelperMixin
+from recovery_site.forms import DateField, NhsFormHelperMixin, PublicIdChoiceField
 
 from .models import Team, User
 from .nhs_number import normalise_nhs_number, validate_nhs_number
@@ -46,17 +46,15 @@ class ServiceUserCreateForm(NhsFormHelperMixin, forms.Form):
     date_of_birth = DateField(
         label="Date of birth", birthday=True, help_text="For example, 31 3 1980."
     )
-    team = forms.ModelChoiceField(
+    team = PublicIdChoiceField(
         label="Team",
         queryset=Team.objects.none(),
-        to_field_name="public_id",
         empty_label="Choose a team",
         error_messages={"invalid_choice": "Choose one of your teams."},
     )
-    care_coordinator = forms.ModelChoiceField(
+    care_coordinator = PublicIdChoiceField(
         label="Care coordinator",
         queryset=User.objects.none(),
-        to_field_name="public_id",
         required=False,
         empty_label="Not yet allocated (or me, if I coordinate in this team)",
         error_messages={"invalid_choice": "Choose a care coordinator in the chosen team."},

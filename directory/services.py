@@ -97,9 +97,13 @@ def service_user_create(
         and not care_coordinator.memberships.filter(team=team, role="care_coordinator").exists()
     ):
         raise ValidationError({"care_coordinator": "Choose a care coordinator in this team."})
+    nhs_number = normalise_nhs_number(nhs_number)
+    duplicate = {"nhs_number": "This trust already has a record with this NHS number."}
+    if ServiceUser.objects.filter(trust_id=team.trust_id, nhs_number=nhs_number).exists():
+        raise ValidationError(duplicate)
     service_user = ServiceUser(
         trust_id=team.trust_id,
-        nhs_number=normalise_nhs_number(nhs_number),
+        nhs_number=nhs_number,
         given_name=given_name.strip(),
         family_name=family_name.strip(),
         preferred_name=preferred_name.strip(),
@@ -111,10 +115,8 @@ def service_user_create(
     try:
         with transaction.atomic():
             service_user.save()
-    except IntegrityError as exc:  # a concurrent add of the same person
-        raise ValidationError(
-            {"nhs_number": "This trust already has a record with this NHS number."}
-        ) from exc
+    except IntegrityError as exc:  # the same person added at the same moment by someone else
+        raise ValidationError(duplicate) from exc
     access_record(
         actor=actor,
         service_user=service_user,

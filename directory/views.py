@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import FormView, ListView, TemplateView
@@ -108,12 +108,11 @@ class TeamView(LoginRequiredMixin, TemplateView):
             raise Http404
         members = list(team_members(team=team))
         context = super().get_context_data(**kwargs)
-        context.update(
-            team=team,
-            members=members,
-            caseload_size=team.service_users.count(),
-            unallocated=team.service_users.filter(care_coordinator__isnull=True).count(),
+        sizes = team.service_users.aggregate(
+            caseload_size=Count("pk"),
+            unallocated=Count("pk", filter=Q(care_coordinator__isnull=True)),
         )
+        context.update(team=team, members=members, **sizes)
         return context
 
 

@@ -43,5 +43,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": nav_items,
         "nav_role_labels": roles.labels(),
-        "nav_trust": getattr(user, "trust", None),
     }

@@ -52,7 +52,11 @@ class DateField(forms.MultiValueField):
     widget = DateInputWidget
 
     def __init__(self, *, birthday: bool = False, **kwargs: Any) -> None:
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
         kwargs.setdefault("widget", DateInputWidget(birthday=birthday))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
@@ -86,3 +90,20 @@ class NhsFormHelperMixin:
         self.helper = FormHelper(self)
         self.helper.form_show_errors = True
         self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class PublicIdChoiceField(forms.ModelChoiceField):
+    """Choose a record by its public id; anything that is not one of the choices, a malformed
+    id included, gets the field's own "choose one" message rather than a technical one."""
+
+    def __init__(self, queryset: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("to_field_name", "public_id")
+        super().__init__(queryset, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from exc

@@ -1,0 +1,71 @@
+"""The admin site: a trust's administrators see and change their own trust only."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_changelists_show_only_the_administrators_trust(world, client_for):
+    client = client_for(world.user("administrator"))
+
+    people = client.get(reverse("admin:directory_serviceuser_changelist")).content.decode()
+    teams = client.get(reverse("admin:directory_team_changelist")).content.decode()
+
+    assert "Oakenshaw" in people and "Foreignworth" not in people
+    assert "North Fells CMHT" in teams and "Millbrook CMHT" not in teams
+
+
+@pytest.mark.parametrize("suffix", ["change", "history"])
+def test_another_trusts_objects_are_not_reachable_by_url(world, client_for, suffix):
+    client = client_for(world.user("administrator"))
+
+    own = client.get(reverse(f"admin:directory_serviceuser_{suffix}", args=[world.person.pk]))
+    foreign = client.get(
+        reverse(f"admin:directory_serviceuser_{suffix}", args=[world.foreign_person.pk]),
+        follow=True,
+    )
+
+    assert own.status_code == 200
+    assert "Foreignworth" not in foreign.content.decode()
+    assert foreign.redirect_chain and foreign.redirect_chain[-1][0] == reverse("admin:index")
+
+
+def test_administrators_cannot_delete_records(world, client_for):
+    client = client_for(world.user("administrator"))
+
+    response = client.get(reverse("admin:directory_serviceuser_delete", args=[world.person.pk]))
+
+    assert response.status_code == 403
+
+
+def test_the_access_audit_is_read_only_and_scoped(world, client_for):
+    client = client_for(world.user("administrator"))
+    client.get(world.person.get_absolute_url())  # writes an access event
+
+    listing = client.get(reverse("admin:directory_accessevent_changelist"))
+
+    assert listing.status_code == 200
+    assert "summary" in listing.content.decode()
+    assert client.get(reverse("admin:directory_accessevent_add")).status_code == 403
+
+
+def test_the_team_choice_offers_only_the_trusts_teams(world, client_for):
+    client = client_for(world.user("administrator"))
+
+    form = client.get(reverse("admin:directory_serviceuser_add")).content.decode()
+
+    assert "North Fells CMHT" in form
+    assert "Millbrook CMHT" not in form
+
+
+def test_a_superuser_sees_every_trust(world, client_for):
+    root = UserFactory(is_superuser=True, is_staff=True, trust=None)
+
+    people = (
+        client_for(root).get(reverse("admin:directory_serviceuser_changelist")).content.decode()
+    )
+
+    assert "Oakenshaw" in people and "Foreignworth" in people

@@ -1,0 +1,110 @@
+"""Signing in and out, throttling, idle sessions, security headers, health."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_with_the_form_lands_on_home(world, client):
+    user = world.user("team_leader")
+    user.set_password("a-good-long-password")
+    user.save()
+
+    response = client.post(
+        reverse("login"),
+        {"username": "teamleader", "password": "a-good-long-password"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "Team leader" in response.content.decode()
+
+
+def test_repeated_wrong_passwords_lock_the_username_out(world, client):
+    user = world.user("team_leader")
+    user.set_password("a-good-long-password")
+    user.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "teamleader", "password": "guess"})
+
+    response = client.post(
+        reverse("login"), {"username": "teamleader", "password": "a-good-long-password"}
+    )
+
+    assert response.status_code == 429
+    assert "Too many attempts to sign in" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sessions_end_after_inactivity_and_every_request_extends_them():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_sign_out_is_a_post_and_a_get_does_nothing(world, client_for):
+    client = client_for(world.user("care_coordinator"))
+
+    assert client.get(reverse("logout")).status_code == 405
+    assert "_auth_user_id" in client.session
+    client.post(reverse("logout"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_sends_a_working_link(world, client):
+    user = world.user("hr")
+    user.email = "hr.person@example.nhs.uk"
+    user.save()
+
+    client.post(reverse("password_reset"), {"email": "hr.person@example.nhs.uk"})
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Reset your recovery-care password"
+    link = re.search(r"http://testserver(/account/password-reset/\S+/)", mail.outbox[0].body).group(
+        1
+    )
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Harbour-Lantern-2026", "new_password2": "Harbour-Lantern-2026"},
+        follow=True,
+    )
+    assert "Your password has been changed" in done.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("Harbour-Lantern-2026")
+
+
+def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, db):
+    response = client.post(
+        reverse("password_reset"), {"email": "nobody@example.nhs.uk"}, follow=True
+    )
+
+    assert "Check your email" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_pages_carry_a_content_security_policy_with_a_nonce(client, db):
+    response = client.get(reverse("login"))
+
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert f'nonce="{nonce}"' in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_health_reports_the_database(client, db):
+    response = client.get(reverse("health"))
+
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_the_demo_sign_in_page_does_not_exist_outside_the_embedded_default(client, db):
+    assert client.get("/demo/sign-in-as/").status_code == 404

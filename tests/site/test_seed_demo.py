@@ -1,0 +1,56 @@
+"""The demo data: what the README promises, and safe to run twice."""
+
+import pytest
+from django.core.management import call_command
+
+from directory.choices import TeamKind
+from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS
+from directory.models import ServiceUser, Team, Trust, User
+from directory.nhs_number import is_valid_nhs_number
+from directory.permissions import roles_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_makes_the_promised_world_and_is_idempotent(capsys):
+    call_command("seed_demo")
+    counts = (
+        Trust.objects.count(),
+        Team.objects.count(),
+        User.objects.count(),
+        ServiceUser.objects.count(),
+    )
+    call_command("seed_demo")
+
+    assert (
+        Trust.objects.count(),
+        Team.objects.count(),
+        User.objects.count(),
+        ServiceUser.objects.count(),
+    ) == counts
+    assert counts[0] == 2
+    assert counts[1] >= 12
+    assert set(Team.objects.values_list("kind", flat=True)) == set(TeamKind.values)
+    assert counts[3] == 300
+    numbers = list(ServiceUser.objects.values_list("nhs_number", flat=True))
+    assert all(n.startswith("999") and is_valid_nhs_number(n) for n in numbers)
+    output = capsys.readouterr().out
+    assert DEMO_PASSWORD in output
+    for username, _, _ in DEMO_PERSONAS:
+        assert username in output
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+
+
+def test_every_demo_persona_has_its_role():
+    call_command("seed_demo")
+    roles = {u: roles_of(User.objects.get(username=u)) for u, _, _ in DEMO_PERSONAS}
+
+    assert roles["coordinator"].coordinates_in
+    assert roles["teamleader"].leads
+    assert roles["peer"].peer_in
+    assert roles["serviceuser"].is_service_user
+    assert {"qa_manager"} == set(roles["qa"].trust_roles)
+    assert {"hr"} == set(roles["hr"].trust_roles)
+    assert {"network_coordinator"} == set(roles["networks"].trust_roles)
+    assert roles["admin"].is_administrator
+    assert roles["city.coordinator"].trust_id != roles["coordinator"].trust_id
