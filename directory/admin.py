@@ -25,7 +25,10 @@ class TrustScopedAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{self.trust_path: roles_of(request.user).trust_id})
+        trust_id = roles_of(request.user).trust_id
+        if trust_id is None:
+            return queryset.none()
+        return queryset.filter(**{self.trust_path: trust_id})
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser or self._is_trust_admin(request)
@@ -43,8 +46,8 @@ class TrustScopedAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if not request.user.is_superuser:
-            trust_id = roles_of(request.user).trust_id
+        trust_id = roles_of(request.user).trust_id
+        if not request.user.is_superuser and trust_id is not None:
             model = db_field.related_model
             if model is Trust:
                 kwargs["queryset"] = Trust.objects.filter(pk=trust_id)
@@ -86,8 +89,11 @@ class MembershipInline(admin.TabularInline):
         return True
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        trust_id = roles_of(request.user).trust_id
         if db_field.name == "team" and not request.user.is_superuser:
-            kwargs["queryset"] = Team.objects.filter(trust_id=roles_of(request.user).trust_id)
+            kwargs["queryset"] = (
+                Team.objects.filter(trust_id=trust_id) if trust_id else Team.objects.none()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from .models import ServiceUser, Team, User
 from .nhs_number import normalise_nhs_number, validate_nhs_number
 from .permissions import (
+    acting_user,
     can_add_service_user,
     get_service_user_for,
     may_read_service_user_records,
@@ -110,7 +111,7 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Team]:
         if not may_view_trust_overview(self.request.user):
             raise PermissionDenied
-        return team_overview(user=self.request.user)  # type: ignore[arg-type]
+        return team_overview(user=acting_user(self.request))
 
 
 @extend_schema_view(
@@ -143,19 +144,24 @@ class ServiceUserViewSet(
         if not may_read_service_user_records(self.request.user):
             raise PermissionDenied
         return service_user_list(
-            user=self.request.user, search=self.request.query_params.get("search", "")
-        )  # type: ignore[arg-type]
+            user=acting_user(self.request), search=self.request.query_params.get("search", "")
+        )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         access_records(
-            actor=request.user, service_users=page, resource="directory entry", request=request
-        )  # type: ignore[arg-type]
+            actor=acting_user(request),
+            service_users=page,
+            resource="directory entry",
+            request=request,
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = get_service_user_for(request.user, kwargs["public_id"])
-        access_record(actor=request.user, service_user=person, resource="summary", request=request)  # type: ignore[arg-type]
+        access_record(
+            actor=acting_user(request), service_user=person, resource="summary", request=request
+        )
         return Response(self.get_serializer(person).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -165,8 +171,8 @@ class ServiceUserViewSet(
         incoming.is_valid(raise_exception=True)
         try:
             person = service_user_create(
-                actor=request.user, request=request, **incoming.validated_data
-            )  # type: ignore[arg-type]
+                actor=acting_user(request), request=request, **incoming.validated_data
+            )
         except DjangoValidationError as exc:
             raise ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else exc.messages

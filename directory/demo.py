@@ -215,13 +215,13 @@ def seed_directory() -> DemoDirectory:
     ]
     for username, team, role in team_roles:
         Membership.objects.get_or_create(user=personas[username], team=team, role=role)
-    for username, role in [
+    for username, trust_role in [
         ("qa", TrustRole.QA_MANAGER),
         ("hr", TrustRole.HR),
         ("networks", TrustRole.NETWORK_COORDINATOR),
         ("admin", TrustRole.ADMINISTRATOR),
     ]:
-        TrustRoleGrant.objects.get_or_create(user=personas[username], role=role)
+        TrustRoleGrant.objects.get_or_create(user=personas[username], role=trust_role)
     TrustRoleGrant.objects.get_or_create(
         user=personas["city.teamleader"], role=TrustRole.ADMINISTRATOR
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -62,8 +62,8 @@ class ServiceUserCreateForm(NhsFormHelperMixin, forms.Form):
 
     def __init__(self, *args: Any, teams: Any, coordinators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        self.fields["care_coordinator"].queryset = coordinators
+        cast(PublicIdChoiceField, self.fields["team"]).queryset = teams
+        cast(PublicIdChoiceField, self.fields["care_coordinator"]).queryset = coordinators
         self.fields["date_of_birth"].error_messages["required"] = (
             "Enter the person's date of birth."
         )

@@ -8,10 +8,11 @@ each other; what a user may not see is answered as not found, exactly like what 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from .choices import TeamRole, TrustRole
 from .models import Membership, ServiceUser, Team, TrustRoleGrant, User
@@ -79,6 +80,9 @@ def roles_of(user: User | object) -> Roles:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    if user.trust_id is None:  # a superuser or an account not yet placed in a trust
+        setattr(user, _CACHE_ATTR, NO_ROLES)
+        return NO_ROLES
     memberships = Membership.objects.filter(user=user, team__trust_id=user.trust_id).values_list(
         "team_id", "role"
     )
@@ -96,7 +100,7 @@ def roles_of(user: User | object) -> Roles:
         coordinates_in=frozenset(by_role[TeamRole.CARE_COORDINATOR]),
         leads=frozenset(by_role[TeamRole.TEAM_LEADER]),
         peer_in=frozenset(by_role[TeamRole.PEER_SUPPORT_WORKER]),
-        trust_roles=trust_roles if user.trust_id else frozenset(),
+        trust_roles=trust_roles,
         service_user_id=service_user_id,
     )
     setattr(user, _CACHE_ATTR, roles)
@@ -164,7 +168,7 @@ def can_view_service_user(user: User | object, service_user: ServiceUser) -> boo
     )
 
 
-def get_service_user_for(user: User | object, public_id: object) -> ServiceUser:
+def get_service_user_for(user: User | object, public_id: UUID | str) -> ServiceUser:
     """The service user with this id if the user may read them; 403 or 404 otherwise."""
     if not may_read_service_user_records(user):
         raise PermissionDenied
@@ -186,7 +190,7 @@ def teams_for_new_service_user(user: User | object) -> QuerySet[Team]:
     """The teams this user may add a person to: an administrator any in the trust; a team
     leader their teams; a care coordinator the teams they coordinate in."""
     roles = roles_of(user)
-    if roles.trust_id is None:
+    if roles.trust_id is None or not roles.is_staff_member:
         return Team.objects.none()
     if roles.is_administrator:
         return Team.objects.filter(trust_id=roles.trust_id)
@@ -204,7 +208,7 @@ def can_add_service_user(user: User | object) -> bool:
 def teams_visible_to(user: User | object) -> QuerySet[Team]:
     """Staff of a trust see their trust's teams (names and sizes are not clinical records)."""
     roles = roles_of(user)
-    if not roles.is_staff_member:
+    if roles.trust_id is None or not roles.is_staff_member:
         return Team.objects.none()
     return Team.objects.filter(trust_id=roles.trust_id)
 
@@ -233,3 +237,11 @@ def may_view_trust_overview(user: User | object) -> bool:
 
 def may_use_admin_site(user: User | object) -> bool:
     return roles_of(user).is_administrator or bool(getattr(user, "is_superuser", False))
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in person behind a request that sign-in checks have already let through."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user

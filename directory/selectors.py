@@ -67,9 +67,11 @@ def team_members(*, team: Team) -> QuerySet[Membership]:
 
 def staff_list(*, user: User) -> QuerySet[User]:
     """The trust's staff with their team and trust-wide roles, for HR and administrators."""
-    roles = roles_of(user)
+    trust_id = roles_of(user).trust_id
+    if trust_id is None:
+        return User.objects.none()
     return (
-        User.objects.filter(trust_id=roles.trust_id, is_active=True)
+        User.objects.filter(trust_id=trust_id, is_active=True)
         .filter(Q(memberships__isnull=False) | Q(trust_roles__isnull=False))
         .distinct()
         .prefetch_related("memberships__team", "trust_roles")

@@ -11,12 +11,13 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.generic import ListView
 
 from directory.forms import ServiceUserSearchForm
 from directory.models import ServiceUser
-from directory.permissions import can_add_service_user, may_use_caseload, roles_of
+from directory.permissions import acting_user, can_add_service_user, may_use_caseload, roles_of
 from directory.selectors import caseload_for
 from directory.services import access_records
 
@@ -30,7 +31,7 @@ class CaseloadView(LoginRequiredMixin, ListView):
     context_object_name = "people"
     paginate_by = CASELOAD_PAGE_SIZE
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not may_use_caseload(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -38,7 +39,7 @@ class CaseloadView(LoginRequiredMixin, ListView):
     def get_queryset(self) -> QuerySet[ServiceUser]:
         self.search_form = ServiceUserSearchForm(self.request.GET or None)
         search = self.search_form.cleaned_data["q"] if self.search_form.is_valid() else ""
-        return caseload_for(user=self.request.user, search=search)  # type: ignore[arg-type]
+        return caseload_for(user=acting_user(self.request), search=search)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -56,7 +57,7 @@ class CaseloadView(LoginRequiredMixin, ListView):
             can_add=can_add_service_user(self.request.user),
         )
         access_records(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=acting_user(self.request),
             service_users=context["people"],
             resource="caseload entry",
             request=self.request,

@@ -9,12 +9,14 @@ from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from directory.models import ServiceUser, User
 from directory.permissions import (
+    acting_user,
     may_use_admin_site,
     may_use_caseload,
     may_view_staff_directory,
@@ -33,17 +35,17 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         roles = roles_of(request.user)
-        if roles.is_service_user and not roles.is_staff_member:
+        if roles.service_user_id is not None and not roles.is_staff_member:
             person = ServiceUser.objects.get(pk=roles.service_user_id)
             return redirect(person.get_absolute_url())
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user = self.request.user
+        user = acting_user(self.request)
         roles = roles_of(user)
         cards = []
         if may_use_caseload(user):
-            size = caseload_for(user=user).count()  # type: ignore[arg-type]
+            size = caseload_for(user=user).count()
             if roles.coordinates_in:
                 cards.append(
                     (
@@ -63,7 +65,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             else:
                 cards.append(("People in your team", "caseload", f"{size} people you may support."))
         if roles.leads:
-            for team in user.memberships.filter(role="team_leader").select_related("team"):  # type: ignore[union-attr]
+            for team in user.memberships.filter(role="team_leader").select_related("team"):
                 cards.append(
                     (
                         team.team.name,
@@ -134,7 +136,7 @@ class DemoSignInAsView(TemplateView):
 
     template_name = "demo_sign_in_as.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not getattr(settings, "DEMO_SIGN_IN_AS", False):
             raise Http404
         return super().dispatch(request, *args, **kwargs)

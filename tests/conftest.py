@@ -54,35 +54,35 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    trust = TrustFactory(name="Fellside Test NHS Foundation Trust")
-    other_trust = TrustFactory(name="Riverside Test NHS Trust")
-    team = TeamFactory(trust=trust, name="North Fells CMHT")
-    other_team = TeamFactory(trust=trust, name="Lakes CMHT")
-    other_trust_team = TeamFactory(trust=other_trust, name="Millbrook CMHT")
+    trust = TrustFactory.create(name="Fellside Test NHS Foundation Trust")
+    other_trust = TrustFactory.create(name="Riverside Test NHS Trust")
+    team = TeamFactory.create(trust=trust, name="North Fells CMHT")
+    other_team = TeamFactory.create(trust=trust, name="Lakes CMHT")
+    other_trust_team = TeamFactory.create(trust=other_trust, name="Millbrook CMHT")
 
     coordinator = staff(team=team, role=TeamRole.CARE_COORDINATOR, username="coordinator")
     other_coordinator = staff(team=team, role=TeamRole.CARE_COORDINATOR, username="coordinator2")
-    service_user_login = UserFactory(trust=trust, username="serviceuser")
-    person = ServiceUserFactory(
+    service_user_login = UserFactory.create(trust=trust, username="serviceuser")
+    person = ServiceUserFactory.create(
         team=team,
         care_coordinator=coordinator,
         user=service_user_login,
         given_name="Samira",
         family_name="Oakenshaw",
     )
-    teammate_person = ServiceUserFactory(
+    teammate_person = ServiceUserFactory.create(
         team=team,
         care_coordinator=other_coordinator,
         given_name="Tobias",
         family_name="Quarrington",
     )
-    other_team_person = ServiceUserFactory(
+    other_team_person = ServiceUserFactory.create(
         team=other_team, given_name="Ursula", family_name="Brackenbury"
     )
     foreign_other_staff = staff(
         team=other_trust_team, role=TeamRole.CARE_COORDINATOR, username="foreigncc"
     )
-    foreign_person = ServiceUserFactory(
+    foreign_person = ServiceUserFactory.create(
         team=other_trust_team,
         care_coordinator=foreign_other_staff,
         given_name="Xanthe",

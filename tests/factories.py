@@ -28,7 +28,7 @@ def next_nhs_number() -> str:
     return next(_NHS_NUMBERS)
 
 
-class TrustFactory(factory.django.DjangoModelFactory):
+class TrustFactory(factory.django.DjangoModelFactory[Trust]):
     class Meta:
         model = Trust
         django_get_or_create = ("ods_code",)
@@ -37,7 +37,7 @@ class TrustFactory(factory.django.DjangoModelFactory):
     ods_code = factory.Sequence(lambda n: f"T{n:04d}")
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -46,7 +46,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     kind = TeamKind.COMMUNITY
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -59,7 +59,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("a-test-password-1")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -68,7 +68,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = TeamRole.CARE_COORDINATOR
 
 
-class TrustRoleGrantFactory(factory.django.DjangoModelFactory):
+class TrustRoleGrantFactory(factory.django.DjangoModelFactory[TrustRoleGrant]):
     class Meta:
         model = TrustRoleGrant
 
@@ -76,7 +76,7 @@ class TrustRoleGrantFactory(factory.django.DjangoModelFactory):
     role = TrustRole.QA_MANAGER
 
 
-class ServiceUserFactory(factory.django.DjangoModelFactory):
+class ServiceUserFactory(factory.django.DjangoModelFactory[ServiceUser]):
     class Meta:
         model = ServiceUser
 
@@ -91,13 +91,13 @@ class ServiceUserFactory(factory.django.DjangoModelFactory):
 
 def staff(*, team: Team, role: str, **kwargs) -> User:
     """A member of staff with one role in one team."""
-    user = UserFactory(trust=team.trust, **kwargs)
-    MembershipFactory(user=user, team=team, role=role)
+    user = UserFactory.create(trust=team.trust, **kwargs)
+    MembershipFactory.create(user=user, team=team, role=role)
     return user
 
 
 def trust_staff(*, trust: Trust, role: str, **kwargs) -> User:
     """A member of staff with one trust-wide role."""
-    user = UserFactory(trust=trust, **kwargs)
-    TrustRoleGrantFactory(user=user, role=role)
+    user = UserFactory.create(trust=trust, **kwargs)
+    TrustRoleGrantFactory.create(user=user, role=role)
     return user

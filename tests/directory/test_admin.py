@@ -62,7 +62,7 @@ def test_the_team_choice_offers_only_the_trusts_teams(world, client_for):
 
 
 def test_a_superuser_sees_every_trust(world, client_for):
-    root = UserFactory(is_superuser=True, is_staff=True, trust=None)
+    root = UserFactory.create(is_superuser=True, is_staff=True, trust=None)
 
     people = (
         client_for(root).get(reverse("admin:directory_serviceuser_changelist")).content.decode()

@@ -45,7 +45,9 @@ def test_visible_people_by_role(world, role):
 def test_a_membership_in_another_trusts_team_gives_nothing(world):
     # A stray membership row pointing across trusts must not open the other trust's records.
     coordinator = world.user("care_coordinator")
-    MembershipFactory(user=coordinator, team=world.other_trust_team, role=TeamRole.TEAM_LEADER)
+    MembershipFactory.create(
+        user=coordinator, team=world.other_trust_team, role=TeamRole.TEAM_LEADER
+    )
 
     assert world.other_trust_team.pk not in roles_of(coordinator).leads
     assert world.foreign_person not in service_users_visible_to(coordinator)

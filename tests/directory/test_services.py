@@ -87,7 +87,7 @@ def test_the_same_person_may_be_known_to_two_trusts(world):
 
 
 def test_a_coordinator_must_work_in_the_persons_team(world):
-    outsider = staff(team=TeamFactory(trust=world.trust), role=TeamRole.CARE_COORDINATOR)
+    outsider = staff(team=TeamFactory.create(trust=world.trust), role=TeamRole.CARE_COORDINATOR)
 
     with pytest.raises(ValidationError) as error:
         _add(world.user("team_leader"), world.team, care_coordinator=outsider)

@@ -70,7 +70,7 @@ def test_every_role_lands_on_its_home_page(page, context, live_server, world, ro
 def test_caseload_search_by_nhs_number_and_by_name(page, context, live_server, world):
     coordinator = world.user("care_coordinator")
     for n in range(30):
-        ServiceUserFactory(
+        ServiceUserFactory.create(
             team=world.team, care_coordinator=coordinator, family_name=f"Person{n:02d}"
         )
     sign_in(context, live_server, coordinator)

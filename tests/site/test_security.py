@@ -64,9 +64,9 @@ def test_password_reset_sends_a_working_link(world, client):
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Reset your recovery-care password"
-    link = re.search(r"http://testserver(/account/password-reset/\S+/)", mail.outbox[0].body).group(
-        1
-    )
+    found = re.search(r"http://testserver(/account/password-reset/\S+/)", str(mail.outbox[0].body))
+    assert found, mail.outbox[0].body
+    link = found.group(1)
     form_page = client.get(link, follow=True)
     assert "Choose a new password" in form_page.content.decode()
     done = client.post(
@@ -94,7 +94,9 @@ def test_pages_carry_a_content_security_policy_with_a_nonce(client, db):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self' 'nonce-" in policy
     assert "unsafe-inline" not in policy
-    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    found = re.search(r"'nonce-([^']+)'", policy)
+    assert found
+    nonce = found.group(1)
     assert f'nonce="{nonce}"' in response.content.decode()
     assert response["X-Frame-Options"] == "DENY"
 
