@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from crispy_forms import layout
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -78,6 +78,16 @@ class DateField(forms.MultiValueField):
             return datetime.date(int(year), int(month), int(day))
         except ValueError as exc:
             raise ValidationError(f"{self.label or 'Date'} must be a real date.") from exc
+
+
+class Submit(layout.Submit):
+    """The NHS.UK button: crispy's own Submit would add Bootstrap's classes."""
+
+    field_classes = ""
+
+
+class SecondarySubmit(layout.Submit):
+    field_classes = "nhsuk-button--secondary"
 
 
 class NhsFormHelperMixin:
