@@ -62,7 +62,9 @@ def world(db) -> World:
 
     coordinator = staff(team=team, role=TeamRole.CARE_COORDINATOR, username="coordinator")
     other_coordinator = staff(team=team, role=TeamRole.CARE_COORDINATOR, username="coordinator2")
-    service_user_login = UserFactory.create(trust=trust, username="serviceuser")
+    service_user_login = UserFactory.create(
+        trust=trust, username="serviceuser", first_name="Samira", last_name="Oakenshaw"
+    )
     person = ServiceUserFactory.create(
         team=team,
         care_coordinator=coordinator,

@@ -29,6 +29,10 @@ ROWS = {
     "api-docs": [Case(expect(200))],
     "admin:index": [Case(expect(302, administrator=200))],
     "admin:login": [Case(expect(200, administrator=302))],
+    "admin:logout": [Case(expect(302), method="post")],  # signs out, then to sign-in
+    "admin:password_change": [Case(expect(302, administrator=200))],
+    "admin:password_change_done": [Case(expect(302, administrator=200))],
+    "admin:jsi18n": [Case(expect(302, administrator=200))],
     # Not scoped to a trust (tokens, sign-in logs of every trust): superusers only.
     "admin:authtoken_tokenproxy_changelist": [Case(expect(302, administrator=403))],
     "admin:authtoken_tokenproxy_add": [Case(expect(302, administrator=403))],
