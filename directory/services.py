@@ -111,7 +111,9 @@ def service_user_create(
         team=team,
         care_coordinator=care_coordinator,
     )
-    service_user.full_clean()
+    # Uniqueness is the database's to enforce (below); a model-level check could race and would
+    # answer with a message for no field in particular.
+    service_user.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             service_user.save()
