@@ -64,7 +64,7 @@ def generate() -> None:
         Membership.objects.bulk_create(memberships)
         admin = User.objects.create(username="bench.admin", trust=trust)
         TrustRoleGrant.objects.create(user=admin, role=TrustRole.ADMINISTRATOR)
-        coordinators = {m.team_id: [] for m in memberships}
+        coordinators: dict[int, list[int]] = {m.team_id: [] for m in memberships}
         for m in memberships:
             if m.role == TeamRole.CARE_COORDINATOR:
                 coordinators[m.team_id].append(m.user_id)
