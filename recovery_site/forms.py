@@ -97,6 +97,9 @@ class NhsFormHelperMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # No autofocus anywhere: it skips the skip link and drops screen-reader users mid-page.
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            field.widget.attrs.pop("autofocus", None)
         self.helper = FormHelper(self)
         self.helper.form_show_errors = True
         self.helper.add_input(Submit("submit", self.submit_label))

@@ -138,3 +138,30 @@ def test_pages_read_well_on_a_phone(page, context, live_server, world):
         check_page(page, name)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{path} scrolls sideways on a phone ({width}px)"
+
+
+def test_keyboard_alone_signs_in_and_reaches_the_caseload(page, live_server, world):
+    world.users["care_coordinator"].set_password("a-good-long-password")
+    world.users["care_coordinator"].save()
+    page.goto(f"{live_server.url}/account/sign-in/")
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Username")).to_be_focused()
+    page.keyboard.type("coordinator")
+    page.keyboard.press("Tab")
+    page.keyboard.type("a-good-long-password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+
+    caseload_link = page.get_by_role("link", name="Your caseload")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if caseload_link.evaluate("el => el === document.activeElement"):
+            break
+    expect(caseload_link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
+    check_page(page, "caseload-by-keyboard")
