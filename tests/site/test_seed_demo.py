@@ -54,3 +54,19 @@ def test_every_demo_persona_has_its_role():
     assert {"network_coordinator"} == set(roles["networks"].trust_roles)
     assert roles["admin"].is_administrator
     assert roles["city.coordinator"].trust_id != roles["coordinator"].trust_id
+
+
+def test_every_demo_login_lands_on_its_home_page(client):
+    call_command("seed_demo")
+
+    for username, _, _ in DEMO_PERSONAS:
+        client.post("/account/sign-out/")
+        response = client.post(
+            "/account/sign-in/", {"username": username, "password": DEMO_PASSWORD}, follow=True
+        )
+        body = response.content.decode()
+        assert response.status_code == 200, username
+        if username == "serviceuser":
+            assert "Hello, Sam" in body and "Your record" in body
+        else:
+            assert "You are signed in as" in body, username
