@@ -292,6 +292,7 @@ def seed_directory() -> DemoDirectory:
         )
         assert own is not None, "the home team always has people on the coordinator's caseload"
         own.given_name, own.family_name = PERSONA_NAMES["serviceuser"]
+        own.preferred_name = ""
         own.user = personas["serviceuser"]
-        own.save(update_fields=["given_name", "family_name", "user"])
+        own.save(update_fields=["given_name", "family_name", "preferred_name", "user"])
     return DemoDirectory(trusts=trusts, teams=teams, personas=personas)
