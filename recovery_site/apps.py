@@ -22,23 +22,31 @@ class AdminConfig(admin_apps.AdminConfig):
 
 
 class StaticFilesConfig(staticfiles_apps.StaticFilesConfig):
-    """Collect only what pages load from nhsuk-frontend's dist, not its 19 MB of sources."""
+    """Collect only what pages load from nhsuk-frontend's dist, not its 19 MB of sources.
+
+    Django matches these against file and folder names, not against paths under the "nhsuk"
+    prefix, so they name the package's source folders and top-level modules directly. Our own
+    `js/app.mjs` must stay collected: a page that names a file missing from the manifest fails.
+    """
 
     default = False
     ignore_patterns = [
         *staticfiles_apps.StaticFilesConfig.ignore_patterns,
         "scss",
-        "nhsuk/components",
-        "nhsuk/lib",
-        "nhsuk/core",
-        "nhsuk/common",
-        "nhsuk/macros",
-        "nhsuk/errors",
+        "components",
+        "lib",
+        "core",
+        "common",
+        "macros",
+        "errors",
         "*.scss",
         "*.scss.map",
-        "*.mjs",
-        "*.mjs.map",
         "*.d.mts",
         "*.d.mts.map",
         "*.njk",
+        "component.*",
+        "configurable-component.*",
+        "i18n.*",
+        "index.*",
+        "nhsuk.*",
     ]

@@ -9,7 +9,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop 
 
 DATABASES["default"] = env.db("DATABASE_URL", default="postgres:///recovery_care")
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-CELERY_TASK_ALWAYS_EAGER = True
+# Eager by default so unit tests run tasks in-process; the real-worker test starts its worker
+# with CELERY_TASK_ALWAYS_EAGER=false. The broker comes from REDIS_URL / CELERY_BROKER_URL.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Serve static files straight from their sources, without collectstatic.
 WHITENOISE_USE_FINDERS = True
