@@ -6,7 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
-from recovery_site.forms import DateField, NhsFormHelperMixin, PublicIdChoiceField
+from nhsuk_forms.forms import DateField, NhsFormHelperMixin, PublicIdChoiceField
 
 from .models import Team, User
 from .nhs_number import normalise_nhs_number, validate_nhs_number

@@ -26,7 +26,7 @@ class StaticFilesConfig(staticfiles_apps.StaticFilesConfig):
 
     Django matches these against file and folder names, not against paths under the "nhsuk"
     prefix, so they name the package's source folders and top-level modules directly. Our own
-    `js/app.mjs` must stay collected: a page that names a file missing from the manifest fails.
+    `js/app.js` must stay collected: a page that names a file missing from the manifest fails.
     """
 
     default = False

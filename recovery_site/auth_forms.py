@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from .forms import NhsFormHelperMixin
+from nhsuk_forms.forms import NhsFormHelperMixin
 
 
 class SignInForm(NhsFormHelperMixin, AuthenticationForm):

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "crispy_forms",
+    "nhsuk_forms",
     "axes",
     "recovery_site",
     "directory",
@@ -158,7 +159,8 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # filled in recovery_site/schedules.py
+# Every periodic job, in one place; each entry says in words when it runs.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

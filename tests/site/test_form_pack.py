@@ -3,7 +3,7 @@
 from django import forms
 from django.template import Context, Template
 
-from recovery_site.forms import DateField, NhsFormHelperMixin
+from nhsuk_forms.forms import DateField, NhsFormHelperMixin
 
 
 class EveryWidgetForm(NhsFormHelperMixin, forms.Form):

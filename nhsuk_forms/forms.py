@@ -1,4 +1,4 @@
-"""Form pieces every app uses: the NHS.UK date input and a form base with the crispy helper."""
+"""Fields and a form base that render in NHS.UK markup through the `nhsuk` crispy pack."""
 
 from __future__ import annotations
 
