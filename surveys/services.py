@@ -555,7 +555,7 @@ def invitation_email(*, invitation_id: int, reminder: bool = False) -> bool:
     """Email the person a fresh link to their invitation. False if there is nothing to send."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("service_user__user", "service_user__team")
             .filter(pk=invitation_id)
             .first()
