@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from directory.api import ServiceUserViewSet, TeamViewSet
+from surveys.api import InstrumentViewSet, PersonScoresViewSet, ResponseViewSet
 
 from . import caseload, views
 from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
@@ -14,6 +15,9 @@ from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
 router = DefaultRouter()
 router.register("teams", TeamViewSet, basename="team")
 router.register("service-users", ServiceUserViewSet, basename="service-user")
+router.register("check-in-instruments", InstrumentViewSet, basename="checkin-instrument")
+router.register("check-ins", ResponseViewSet, basename="checkin")
+router.register("check-in-scores", PersonScoresViewSet, basename="checkin-scores")
 
 auth_patterns = [
     path(
