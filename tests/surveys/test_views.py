@@ -25,9 +25,9 @@ def _start(client) -> Response:
 def test_signed_in_person_answers_page_by_page_checks_and_sends_once(world, client_for):
     client = client_for(world.user("service_user"))
     response = _start(client)
-    fill = lambda page: reverse(
-        "surveys:fill", kwargs={"public_id": response.public_id, "page": page}
-    )
+
+    def fill(page):
+        return reverse("surveys:fill", kwargs={"public_id": response.public_id, "page": page})
 
     page_one = client.get(fill(1))
     assert "Page 1 of 4" in page_one.content.decode()
