@@ -147,7 +147,7 @@ def instrument_load(*, checked: CheckedInstrument) -> tuple[Instrument, bool]:
 # --- responses -----------------------------------------------------------------------------
 
 
-def _instrument_specs(instrument: Instrument) -> tuple[list[ItemSpec], list[RuleSpec]]:
+def instrument_specs(instrument: Instrument) -> tuple[list[ItemSpec], list[RuleSpec]]:
     items = [
         ItemSpec(
             key=item.pk,
@@ -277,7 +277,7 @@ def _score_and_close(
     now: datetime.datetime,
 ) -> None:
     """Score the answers and mark the response sent, inside the caller's transaction."""
-    items, rules = _instrument_specs(response.instrument)
+    items, rules = instrument_specs(response.instrument)
     answers = dict(
         Answer.objects.filter(response=response, value__isnull=False).values_list(
             "item_id", "value"
