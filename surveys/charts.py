@@ -58,10 +58,7 @@ def line_chart(
     def y_of(value: Decimal | float) -> float:
         return round(TOP + plot_h * (1 - (float(value) - low) / (high - low)), 1)
 
-    points = [
-        Point(x_of(day), y_of(value), f"{day:%-d %b %Y}: {value.normalize():f}")
-        for day, value in present
-    ]
+    points = [Point(x_of(day), y_of(value), f"{day:%-d %b %Y}: {value}") for day, value in present]
     x_ticks = [Tick(x_of(first), f"{first:%b %Y}")]
     if last != first:
         x_ticks.append(Tick(x_of(last), f"{last:%b %Y}"))

@@ -115,8 +115,10 @@ def checkin_status_for(
     return statuses
 
 
-def _words(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.1f}"
+def score_words(value: Decimal) -> str:
+    """A score as people write it: 4, 3.5, 4.25 (no trailing zeros)."""
+    text = f"{value.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def describe_change(
@@ -125,11 +127,11 @@ def describe_change(
     """A change between two scores in plain words, or None when either is missing."""
     if before is None or after is None:
         return None
-    difference = (after - before).quantize(Decimal("0.1"))
+    difference = after - before
     if difference == 0:
-        return f"{domain_label}: about the same {since} ({_words(after)})."
+        return f"{domain_label}: the same {since} ({score_words(after)})."
     direction = "up" if difference > 0 else "down"
     return (
-        f"{domain_label}: {direction} {_words(abs(difference))} {since}, "
-        f"from {_words(before)} to {_words(after)}."
+        f"{domain_label}: {direction} {score_words(abs(difference))} {since}, "
+        f"from {score_words(before)} to {score_words(after)}."
     )

@@ -458,6 +458,7 @@ class JourneyView(PersonMixin, TemplateView):
                 first_line = describe_change(
                     labels[domain], scored[0], scored[-1], since="since the first check-in"
                 )
+            if len(scored) >= 3:
                 last_line = describe_change(
                     labels[domain], scored[-2], scored[-1], since="since the check-in before"
                 )
