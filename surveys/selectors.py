@@ -121,17 +121,15 @@ def score_words(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def describe_change(
-    domain_label: str, before: Decimal | None, after: Decimal | None, *, since: str
-) -> str | None:
+def describe_change(before: Decimal | None, after: Decimal | None, *, since: str) -> str | None:
     """A change between two scores in plain words, or None when either is missing."""
     if before is None or after is None:
         return None
     difference = after - before
     if difference == 0:
-        return f"{domain_label}: the same {since} ({score_words(after)})."
-    direction = "up" if difference > 0 else "down"
+        return f"The same {since}: {score_words(after)}."
+    direction = "Up" if difference > 0 else "Down"
     return (
-        f"{domain_label}: {direction} {score_words(abs(difference))} {since}, "
+        f"{direction} {score_words(abs(difference))} {since}, "
         f"from {score_words(before)} to {score_words(after)}."
     )

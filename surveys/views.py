@@ -456,11 +456,11 @@ class JourneyView(PersonMixin, TemplateView):
             first_line = last_line = None
             if len(scored) >= 2:
                 first_line = describe_change(
-                    labels[domain], scored[0], scored[-1], since="since the first check-in"
+                    scored[0], scored[-1], since="since the first check-in"
                 )
             if len(scored) >= 3:
                 last_line = describe_change(
-                    labels[domain], scored[-2], scored[-1], since="since the check-in before"
+                    scored[-2], scored[-1], since="since the check-in before"
                 )
             domains.append(
                 {

@@ -204,10 +204,10 @@ def test_journey_shows_scores_in_a_chart_a_table_and_words(world, client_for):
     body = page.content.decode()
     assert body.count('<svg class="app-chart__svg') == 3
     assert "style=" not in body.split("<main")[1]
-    assert "Hope: up 1.75 since the first check-in, from 2 to 3.75." in body
-    assert "Hope: up 0.75 since the check-in before, from 3 to 3.75." in body
-    assert "Control: down 0.5 since the first check-in, from 3 to 2.5." in body
-    assert "Opportunity: up 1.5 since the first check-in, from 2.5 to 4." in body
+    assert "Up 1.75 since the first check-in, from 2 to 3.75." in body
+    assert "Up 0.75 since the check-in before, from 3 to 3.75." in body
+    assert "Down 0.5 since the first check-in, from 3 to 2.5." in body
+    assert "Up 1.5 since the first check-in, from 2.5 to 4." in body
     assert 'aria-hidden="true">Hope </span>3.75</td>' in body
     assert AccessEvent.objects.filter(
         resource="check-in journey", service_user=world.person
