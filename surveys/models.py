@@ -61,6 +61,13 @@ class Instrument(models.Model):
             raise ValidationError(FROZEN_MESSAGE)
         return super().delete(*args, **kwargs)
 
+    def clean(self) -> None:
+        super().clean()
+        if self.pk and self.has_responses():
+            stored = Instrument.objects.filter(pk=self.pk).values(*_INSTRUMENT_CONTENT).first()
+            if stored and any(stored[name] != getattr(self, name) for name in _INSTRUMENT_CONTENT):
+                raise ValidationError(FROZEN_MESSAGE)
+
     def has_responses(self) -> bool:
         return self.pk is not None and Response.objects.filter(instrument_id=self.pk).exists()
 

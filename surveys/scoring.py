@@ -58,6 +58,7 @@ def domain_scores(
             scores[rule.domain] = None
             continue
         raw = Decimal(sum(values))
+        score: Decimal | None
         if rule.method == ScoringMethod.MEAN:
             score = (raw / len(values)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
         else:

@@ -62,7 +62,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _audit(
+def audit_checkin_access(
     *,
     actor: User | None,
     person: ServiceUser,
@@ -217,7 +217,7 @@ def response_start(
         if invitation is not None:
             return Response.objects.get(invitation=invitation)
         return existing.get(instrument=instrument, channel=channel, invitation__isnull=True)
-    _audit(
+    audit_checkin_access(
         actor=actor,
         person=service_user,
         resource="check-in",
@@ -261,7 +261,7 @@ def response_save_answers(
         unique_fields=["response", "item"],
         update_fields=["value"],
     )
-    _audit(
+    audit_checkin_access(
         actor=actor,
         person=locked.service_user,
         resource="check-in answers",
@@ -341,7 +341,7 @@ def response_submit(
         return response, False
     completed = _check_completed_on(response, completed_on or response.completed_on)
     _score_and_close(response, completed_on=completed, now=timezone.now())
-    _audit(
+    audit_checkin_access(
         actor=actor,
         person=response.service_user,
         resource="check-in",
@@ -436,7 +436,7 @@ def response_record(
         if existing is None:
             raise
         return _same_request(existing, actor=actor, service_user=service_user), False
-    _audit(
+    audit_checkin_access(
         actor=actor,
         person=service_user,
         resource="check-in",
@@ -498,7 +498,7 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    _audit(
+    audit_checkin_access(
         actor=actor,
         person=service_user,
         resource="check-in invitation",
@@ -514,7 +514,7 @@ def invitation_issue_link(*, invitation: Invitation, actor: User | None) -> str:
     token, token_hash = _new_token()
     Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
     invitation.token_hash = token_hash
-    _audit(
+    audit_checkin_access(
         actor=actor,
         person=invitation.service_user,
         resource="check-in invitation link",
@@ -574,11 +574,12 @@ def invitation_email(*, invitation_id: int, reminder: bool = False) -> bool:
         address = login.email
         expires = invitation.expires_at.astimezone(TRUST_TIME_ZONE)
         url = invitation_url(token)
+        item_count = invitation.instrument.items.count()
     subject = "A reminder: your check-in" if reminder else "Your check-in"
     body = (
         "Hello,\n\n"
-        "Your mental health team would like to know how you are doing. The check-in has 12 "
-        "short statements and takes about 5 minutes.\n\n"
+        "Your mental health team would like to know how you are doing. The check-in has "
+        f"{item_count} short statements and takes about 5 minutes.\n\n"
         f"Open this link to start: {url}\n\n"
         f"The link works until {expires:%-d %B %Y}. It can be used once. Any earlier link we "
         "sent you no longer works.\n\n"

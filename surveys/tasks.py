@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -14,7 +15,7 @@ from .models import Response
 
 log = logging.getLogger(__name__)
 
-RETRY = {
+RETRY: dict[str, Any] = {
     "autoretry_for": (OSError,),  # SMTP and broker hiccups
     "max_retries": 5,
     "retry_backoff": True,

@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -102,7 +103,7 @@ class FillingMixin(View):
 
     response_obj: Response
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         found = _response_for_filling(request, kwargs["public_id"])
         if isinstance(found, HttpResponse):
             return found
@@ -133,13 +134,13 @@ class QuestionPageView(FillingMixin, FormView):
     template_name = "surveys/question_page.html"
     form_class = QuestionsPageForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.page = kwargs["page"]
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self._check_page()
-        services._audit(
+        services.audit_checkin_access(
             actor=_actor(request),
             person=self.response_obj.service_user,
             resource="check-in answers",
@@ -235,7 +236,7 @@ class CheckAnswersView(FillingMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         response = self.response_obj
-        services._audit(
+        services.audit_checkin_access(
             actor=_actor(self.request),
             person=response.service_user,
             resource="check-in answers",
@@ -322,7 +323,7 @@ class StartView(LoginRequiredMixin, TemplateView):
 
     template_name = "surveys/start.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and roles_of(request.user).service_user_id is None:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -370,21 +371,22 @@ class InvitationView(TemplateView):
 
     template_name = "surveys/invitation.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         token = kwargs["token"]
-        self.invitation = (
+        invitation = (
             Invitation.objects.select_related("instrument", "service_user")
             .filter(token_hash=services.hash_token(token))
             .first()
             if 20 <= len(token) <= 100
             else None
         )
-        if self.invitation is None:
+        if invitation is None:
             return self._refuse("unknown", status=404)
-        if self.invitation.used_at is not None:
+        if invitation.used_at is not None:
             return self._refuse("used", status=410)
-        if self.invitation.expires_at <= timezone.now():
+        if invitation.expires_at <= timezone.now():
             return self._refuse("expired", status=410)
+        self.invitation = invitation
         return super().dispatch(request, *args, **kwargs)
 
     def _refuse(self, reason: str, *, status: int) -> HttpResponse:
@@ -437,7 +439,7 @@ class JourneyView(PersonMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person = self.person(kwargs["public_id"])
-        services._audit(
+        services.audit_checkin_access(
             actor=self.request.user,  # type: ignore[arg-type]
             person=person,
             resource="check-in journey",
@@ -451,7 +453,7 @@ class JourneyView(PersonMixin, TemplateView):
         labels = dict(Domain.choices)
         domains = []
         for domain in JOURNEY_DOMAINS:
-            series = [(r.completed_on, r.score_for(domain)) for r in responses]
+            series = [(r.completed_on, r.score_for(domain)) for r in responses if r.completed_on]
             scored = [value for _, value in series if value is not None]
             first_line = last_line = None
             if len(scored) >= 2:
@@ -498,7 +500,7 @@ class StaffEntryView(PersonMixin, FormView):
     template_name = "surveys/staff_entry.html"
     form_class = StaffEntryForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             if not may_enter_for_others(request.user):
                 raise PermissionDenied
@@ -545,7 +547,7 @@ class InviteView(PersonMixin, FormView):
     template_name = "surveys/invite.html"
     form_class = InviteForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             if not may_invite(request.user):
                 raise PermissionDenied
@@ -608,7 +610,7 @@ class InvitationLinkView(LoginRequiredMixin, TemplateView):
         links = self.request.session.get(SESSION_LINKS, {})
         token = links.pop(str(invitation.public_id), None)
         self.request.session[SESSION_LINKS] = links
-        services._audit(
+        services.audit_checkin_access(
             actor=self.request.user,  # type: ignore[arg-type]
             person=invitation.service_user,
             resource="check-in invitation",
@@ -632,7 +634,7 @@ class InviteCaseloadView(LoginRequiredMixin, FormView):
     def get_form(self, form_class: Any = None) -> ConfirmForm:
         return ConfirmForm(**self.get_form_kwargs(), submit_label="Invite them")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not roles_of(request.user).coordinates_in:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -641,7 +643,7 @@ class InviteCaseloadView(LoginRequiredMixin, FormView):
         user = self.request.user
         people = list(
             caseload_for(user=user)  # type: ignore[arg-type]
-            .filter(care_coordinator=user)
+            .filter(care_coordinator_id=user.pk)
             .select_related("user")
         )
         statuses = checkin_status_for(people)
@@ -678,7 +680,7 @@ class TeamSettingsView(LoginRequiredMixin, FormView):
     template_name = "surveys/team_settings.html"
     form_class = TeamSettingsForm
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             if not may_change_team_settings(request.user):
                 raise PermissionDenied
