@@ -21,7 +21,7 @@ from django.utils import timezone
 from directory.models import Membership, ServiceUser
 
 from .choices import Channel, ResponseStatus
-from .models import Answer, Invitation, Response
+from .models import Answer, Instrument, Invitation, Response, TeamSurveySettings
 from .scoring import domain_scores
 from .services import SCORE_FIELDS, active_instrument, hash_token, instrument_specs, period_of
 
@@ -177,4 +177,37 @@ def seed_surveys(directory: DemoDirectory) -> int:
         ),
         batch_size=2000,
     )
+    _seed_settings_and_open_invitations(directory, rng, instrument)
     return len(planned)
+
+
+def _seed_settings_and_open_invitations(
+    directory: DemoDirectory, rng: random.Random, instrument: Instrument
+) -> None:
+    """Crisis teams ask every month and wards every two; a few people have a link waiting."""
+    for trust_teams in directory.teams.values():
+        for team in trust_teams:
+            cycle = {"crisis": 1, "inpatient": 2}.get(team.kind)
+            if cycle:
+                TeamSurveySettings.objects.get_or_create(
+                    team=team, defaults={"cycle_months": cycle}
+                )
+    coordinator = directory.personas["coordinator"]
+    if Invitation.objects.filter(created_by=coordinator, used_at__isnull=True).exists():
+        return
+    waiting = list(
+        ServiceUser.objects.filter(care_coordinator=coordinator)
+        .exclude(user=directory.personas["serviceuser"])
+        .order_by("pk")[:3]
+    )
+    now = timezone.now()
+    Invitation.objects.bulk_create(
+        Invitation(
+            service_user=person,
+            instrument=instrument,
+            token_hash=hash_token(secrets.token_urlsafe(32)),
+            created_by=coordinator,
+            expires_at=now + datetime.timedelta(days=14 + rng.randrange(14)),
+        )
+        for person in waiting
+    )
