@@ -5,6 +5,7 @@ after invalid submits."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -158,6 +159,20 @@ def test_invitation_link_on_a_phone_without_an_account(page, live_server, world)
     check_page(page, "invitation-landing")
     no_sideways_scroll(page)
     page.get_by_role("button", name="Start now").click()
+
+    expect(page.get_by_text("Page 1 of 4")).to_be_visible()
+    check_page(page, "invitation-page-1")
+    # A value off the scale (a tampered or stale form) is refused next to the statement, and
+    # the error summary's link takes focus to the statement's first radio.
+    page.evaluate("document.getElementById('id_item_2_4').value = '9'")
+    page.locator("#id_item_2_4").check()
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile("^Error: "))
+    check_page(page, "invitation-page-error")
+    summary.get_by_role("link", name="Choose one of the answers for statement 2").click()
+    expect(page.locator("#id_item_2_0")).to_be_focused()
 
     page.get_by_role("group", name="Statement 1").get_by_label("Agree", exact=True).check()
     page.get_by_role("button", name="Save and come back later").click()
