@@ -16,7 +16,7 @@ from directory.models import ServiceUser
 
 from .choices import Domain, ResponseStatus
 from .models import Invitation, Response, TeamSurveySettings
-from .services import trust_today
+from .periods import trust_today
 
 JOURNEY_DOMAINS = (Domain.HOPE, Domain.CONTROL, Domain.OPPORTUNITY)
 OVERDUE_AFTER_DAYS = 28  # a check-in this long past its due date is overdue

@@ -13,7 +13,6 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,24 +37,15 @@ from .models import (
     ScoringRule,
     TeamSurveySettings,
 )
+from .periods import TRUST_TIME_ZONE, period_of, trust_today
 from .permissions import can_change_team_settings, can_enter_for, can_invite, roles_of
 from .scoring import ItemSpec, RuleSpec, domain_scores
 
 BUILT_IN_KEY = "hope-control-opportunity"
-TRUST_TIME_ZONE = ZoneInfo("Europe/London")  # every trust the product serves is in England
 SCORE_FIELDS = {domain: f"{domain}_score" for domain in Domain.values}
 
 
 # --- small helpers --------------------------------------------------------------------------
-
-
-def trust_today(now: datetime.datetime | None = None) -> datetime.date:
-    """Today's date where the trust is, whatever the server's zone."""
-    return (now or timezone.now()).astimezone(TRUST_TIME_ZONE).date()
-
-
-def period_of(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
 
 
 def hash_token(token: str) -> str:
