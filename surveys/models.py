@@ -319,11 +319,19 @@ class Response(models.Model):
                 | models.Q(invitation__isnull=False),
                 name="response_invitation_channel_has_invitation",
             ),
-            # One open draft per person, instrument and way of answering: coming back resumes it.
+            # One open draft per person, instrument and way of answering (and, for staff entry,
+            # per member of staff): coming back resumes it rather than starting another.
             models.UniqueConstraint(
                 fields=["service_user", "instrument", "channel"],
-                condition=models.Q(status=ResponseStatus.DRAFT, invitation__isnull=True),
+                condition=models.Q(
+                    status=ResponseStatus.DRAFT, invitation__isnull=True, entered_by__isnull=True
+                ),
                 name="response_one_open_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["service_user", "instrument", "channel", "entered_by"],
+                condition=models.Q(status=ResponseStatus.DRAFT, entered_by__isnull=False),
+                name="response_one_open_staff_draft",
             ),
         ]
         indexes = [

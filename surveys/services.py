@@ -182,7 +182,11 @@ def response_start(
     else:
         raise ValidationError(f"Unknown way of answering: {channel}.")
 
-    existing = Response.objects.filter(status=ResponseStatus.DRAFT, service_user=service_user)
+    existing = Response.objects.filter(
+        status=ResponseStatus.DRAFT,
+        service_user=service_user,
+        entered_by=actor if channel in STAFF_CHANNELS else None,
+    )
     if invitation is not None:
         found = Response.objects.filter(invitation=invitation).first()
     else:

@@ -287,3 +287,19 @@ def test_no_email_for_a_used_or_expired_invitation(world):
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
     assert not services.invitation_email(invitation_id=invitation.pk)
     assert mail.outbox == []
+
+
+def test_two_members_of_staff_each_enter_their_own_draft(world):
+    coordinator, peer = world.user("care_coordinator"), world.user("peer_support_worker")
+    mine = services.response_start(
+        actor=coordinator, service_user=world.person, channel=Channel.STAFF_PAPER
+    )
+    theirs = services.response_start(
+        actor=peer, service_user=world.person, channel=Channel.STAFF_PAPER
+    )
+    assert mine.pk != theirs.pk
+    assert (mine.entered_by, theirs.entered_by) == (coordinator, peer)
+    again = services.response_start(
+        actor=coordinator, service_user=world.person, channel=Channel.STAFF_PAPER
+    )
+    assert again.pk == mine.pk
