@@ -20,6 +20,7 @@ from directory.models import ServiceUser
 from directory.permissions import acting_user, can_add_service_user, may_use_caseload, roles_of
 from directory.selectors import caseload_for
 from directory.services import access_records
+from surveys.selectors import checkin_status_for
 
 CASELOAD_PAGE_SIZE = 25
 
@@ -55,7 +56,11 @@ class CaseloadView(LoginRequiredMixin, ListView):
             search_form=self.search_form,
             search=self.request.GET.get("q", ""),
             can_add=can_add_service_user(self.request.user),
+            can_invite_caseload=bool(roles.coordinates_in),
         )
+        checkins = checkin_status_for(context["people"])  # one query for the page shown
+        for person in context["people"]:
+            person.checkin = checkins.get(person.pk)
         access_records(
             actor=acting_user(self.request),
             service_users=context["people"],

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from directory.api import ServiceUserViewSet, TeamViewSet
+from surveys.api import InstrumentViewSet, PersonScoresViewSet, ResponseViewSet
 
 from . import caseload, views
 from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
@@ -14,6 +15,9 @@ from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
 router = DefaultRouter()
 router.register("teams", TeamViewSet, basename="team")
 router.register("service-users", ServiceUserViewSet, basename="service-user")
+router.register("check-in-instruments", InstrumentViewSet, basename="checkin-instrument")
+router.register("check-ins", ResponseViewSet, basename="checkin")
+router.register("check-in-scores", PersonScoresViewSet, basename="checkin-scores")
 
 auth_patterns = [
     path(
@@ -58,6 +62,7 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("account/", include(auth_patterns)),
     path("", include("directory.urls")),
+    path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
     path("api/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

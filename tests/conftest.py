@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,7 @@ class World:
     other_team_person: ServiceUser  # same trust, another team
     foreign_person: ServiceUser  # another trust
     users: dict[str, User | None]
+    extras: dict[str, Any] = field(default_factory=dict)  # objects a matrix row makes for itself
 
     def user(self, role: str) -> User | None:
         return self.users[role]

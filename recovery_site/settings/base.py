@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "recovery_site",
     "directory",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +133,8 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Where links in emails point (invitation links, notices to staff).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="recovery-care <no-reply@localhost>")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
@@ -160,7 +164,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 # Every periodic job, in one place; each entry says in words when it runs.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Every day at 10:00 UK time: remind people of check-in invitations they have not done.
+    "surveys-checkin-reminders": {
+        "task": "surveys.tasks.send_checkin_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

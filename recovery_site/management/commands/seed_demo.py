@@ -5,13 +5,15 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS, seed_directory
+from surveys.demo import seed_surveys
 
 
 class Command(BaseCommand):
     help = "Create (or top up) the fictional demo trusts, teams, staff and service users."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        seed_directory()
+        directory = seed_directory()
+        seed_surveys(directory)
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Every person in it is fictional.")
         )

@@ -1,0 +1,289 @@
+"""Check-in endpoints: instruments (read), responses (send with an idempotency key; read what
+you may), and a person's scores over time. The same permission functions as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response as ApiResponse
+
+from directory.models import ServiceUser
+from directory.services import access_record, access_records
+
+from . import services
+from .choices import STAFF_CHANNELS, Channel
+from .models import Instrument, Item, Response, ScoringRule
+from .permissions import (
+    can_view_checkins,
+    get_person_for_checkins,
+    may_read_checkins,
+    responses_visible_to,
+)
+from .selectors import journey_responses
+
+# --- instruments ---------------------------------------------------------------------------
+
+
+class ScalePointSerializer(serializers.Serializer):
+    value = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    scale = ScalePointSerializer(many=True)
+
+    class Meta:
+        model = Item
+        fields = ["number", "text", "hint", "domain", "scale", "reverse_scored"]
+
+
+class ScoringRuleSerializer(serializers.ModelSerializer):
+    lookup = serializers.DictField(
+        child=serializers.FloatField(),
+        allow_null=True,
+        help_text="Raw total (as text) to the score reported, where the measure uses a table.",
+    )
+
+    class Meta:
+        model = ScoringRule
+        fields = ["domain", "method", "min_answered", "lookup"]
+
+
+class InstrumentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    items = ItemSerializer(many=True, read_only=True)
+    scoring_rules = ScoringRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "id",
+            "key",
+            "version",
+            "title",
+            "introduction",
+            "licence_note",
+            "active",
+            "items",
+            "scoring_rules",
+        ]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Check-in instruments, with their items and scoring rules"),
+    retrieve=extend_schema(summary="One instrument version"),
+)
+class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = InstrumentSerializer
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+    def get_queryset(self) -> QuerySet[Instrument]:
+        return Instrument.objects.prefetch_related("items", "scoring_rules").order_by(
+            "key", "-version"
+        )
+
+
+# --- responses -----------------------------------------------------------------------------
+
+
+class ScoresSerializer(serializers.Serializer):
+    hope = serializers.DecimalField(
+        max_digits=7, decimal_places=2, source="hope_score", allow_null=True
+    )
+    control = serializers.DecimalField(
+        max_digits=7, decimal_places=2, source="control_score", allow_null=True
+    )
+    opportunity = serializers.DecimalField(
+        max_digits=7, decimal_places=2, source="opportunity_score", allow_null=True
+    )
+    other = serializers.DecimalField(
+        max_digits=7, decimal_places=2, source="other_score", allow_null=True
+    )
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    service_user = serializers.UUIDField(source="service_user.public_id", read_only=True)
+    instrument = serializers.UUIDField(source="instrument.public_id", read_only=True)
+    team = serializers.UUIDField(source="team.public_id", read_only=True)
+    scores = ScoresSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Response
+        fields = [
+            "id",
+            "idempotency_key",
+            "service_user",
+            "instrument",
+            "team",
+            "channel",
+            "completed_on",
+            "period",
+            "submitted_at",
+            "answered_count",
+            "scores",
+        ]
+
+
+class AnswerInSerializer(serializers.Serializer):
+    item = serializers.IntegerField(min_value=1, help_text="The item's number.")
+    value = serializers.IntegerField(allow_null=True, help_text="A point of the scale; null skips.")
+
+
+class ResponseCreateSerializer(serializers.Serializer):
+    idempotency_key = serializers.UUIDField(
+        help_text="Made by the caller once per check-in and sent with every retry of it."
+    )
+    service_user = serializers.UUIDField()
+    instrument = serializers.UUIDField(
+        required=False, allow_null=True, default=None, help_text="Default: the built-in check-in."
+    )
+    channel = serializers.ChoiceField(
+        choices=[Channel.SIGNED_IN.value, Channel.STAFF_PAPER.value, Channel.STAFF_PHONE.value]
+    )
+    completed_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Staff entry only: day answered."
+    )
+    answers = AnswerInSerializer(many=True)
+
+    def validate_answers(self, value: list[dict[str, Any]]) -> dict[int, int | None]:
+        numbers = [answer["item"] for answer in value]
+        if len(set(numbers)) != len(numbers):
+            raise serializers.ValidationError("Give each item at most once.")
+        return {answer["item"]: answer["value"] for answer in value}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Sent check-ins of the people whose check-ins you may read"),
+    retrieve=extend_schema(summary="One sent check-in"),
+    create=extend_schema(
+        summary="Send a complete check-in; the same idempotency key again returns it (200)",
+        request=ResponseCreateSerializer,
+        responses={201: ResponseSerializer, 200: ResponseSerializer},
+    ),
+)
+class ResponseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ResponseSerializer
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+    def get_queryset(self) -> QuerySet[Response]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator asks as nobody
+            return Response.objects.none()
+        if not may_read_checkins(self.request.user):
+            raise PermissionDenied
+        return (
+            responses_visible_to(self.request.user)
+            .select_related("service_user", "instrument", "team")
+            .order_by("-completed_on", "-submitted_at", "pk")
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        page = self.paginate_queryset(self.get_queryset())
+        access_records(
+            actor=request.user,  # type: ignore[arg-type]
+            service_users=[response.service_user for response in page],
+            resource="check-in",
+            request=request,
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        response = self.get_object()
+        access_record(
+            actor=request.user,  # type: ignore[arg-type]
+            service_user=response.service_user,
+            resource="check-in",
+            request=request,
+        )
+        return ApiResponse(self.get_serializer(response).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        if not may_read_checkins(request.user):
+            raise PermissionDenied
+        incoming = ResponseCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        person = ServiceUser.objects.filter(public_id=data["service_user"]).first()
+        if person is None or not can_view_checkins(request.user, person):
+            raise ValidationError({"service_user": "Unknown person."})
+        instrument = None
+        if data["instrument"] is not None:
+            instrument = Instrument.objects.filter(public_id=data["instrument"]).first()
+            if instrument is None:
+                raise ValidationError({"instrument": "Unknown instrument."})
+        if data["channel"] not in STAFF_CHANNELS and data["completed_on"] is not None:
+            raise ValidationError({"completed_on": "Only staff entries give the day answered."})
+        try:
+            response, created = services.response_record(
+                actor=request.user,  # type: ignore[arg-type]
+                service_user=person,
+                channel=data["channel"],
+                idempotency_key=data["idempotency_key"],
+                answers=data["answers"],
+                completed_on=data["completed_on"],
+                instrument=instrument,
+                request=request,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
+        return ApiResponse(
+            ResponseSerializer(response).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+# --- a person's scores over time ------------------------------------------------------------
+
+
+class ScorePointSerializer(serializers.Serializer):
+    completed_on = serializers.DateField()
+    instrument = serializers.CharField(source="instrument.key")
+    channel = serializers.CharField()
+    scores = ScoresSerializer(source="*")
+
+
+class PersonScoresSerializer(serializers.Serializer):
+    service_user = serializers.UUIDField()
+    responses = ScorePointSerializer(many=True)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="A person's check-in scores over time, oldest first",
+        responses={200: PersonScoresSerializer},
+    )
+)
+class PersonScoresViewSet(viewsets.GenericViewSet):
+    serializer_class = PersonScoresSerializer
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+    queryset = ServiceUser.objects.none()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        person = get_person_for_checkins(request.user, kwargs["public_id"])
+        access_record(
+            actor=request.user,  # type: ignore[arg-type]
+            service_user=person,
+            resource="check-in journey",
+            request=request,
+        )
+        responses = journey_responses(person=person)
+        return ApiResponse(
+            PersonScoresSerializer({"service_user": person.public_id, "responses": responses}).data
+        )

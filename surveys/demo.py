@@ -1,0 +1,214 @@
+"""Fictional check-ins for the demo: 1 to 8 per person over two years, with trends by team.
+
+Each team has its own direction (some help people feel more hope, control and opportunity
+over time, some less), and each person varies around it. Answers are made item by item and
+scored by the instrument's own rules, so the stored scores agree with the stored answers.
+Idempotent: people who already have check-ins are left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import secrets
+import uuid
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from directory.models import Membership, ServiceUser
+
+from .choices import Channel, ResponseStatus
+from .models import Answer, Instrument, Invitation, Response, TeamSurveySettings
+from .scoring import domain_scores
+from .services import SCORE_FIELDS, active_instrument, hash_token, instrument_specs, period_of
+
+if TYPE_CHECKING:
+    from directory.demo import DemoDirectory
+
+# Per team (by its place in the trust's list): yearly change in hope, control, opportunity.
+TEAM_TRENDS = [
+    (0.45, 0.35, 0.30),  # steady recovery on every count
+    (0.20, 0.05, 0.35),  # opportunity grows, control hardly moves
+    (-0.10, 0.10, -0.05),  # little change, slightly down
+    (0.60, 0.50, 0.40),  # early intervention: the quickest gains
+    (0.05, -0.15, 0.00),  # crisis: people come and go in hard times
+    (0.25, 0.30, -0.10),  # ward: control and hope up, opportunity down
+    (0.35, 0.20, 0.45),
+    (0.15, 0.25, 0.10),
+]
+
+
+def _level(base: float, trend: float, years: float, rng: random.Random) -> float:
+    return min(5.0, max(1.0, base + trend * years + rng.gauss(0, 0.25)))
+
+
+def _dates(rng: random.Random, count: int, today: datetime.date) -> list[datetime.date]:
+    start = today - datetime.timedelta(days=730 - rng.randrange(120))
+    step = (today - start).days / max(count, 1)
+    days = sorted(
+        start + datetime.timedelta(days=int(step * n + rng.randrange(max(int(step * 0.6), 1))))
+        for n in range(count)
+    )
+    return [min(day, today) for day in days]
+
+
+@transaction.atomic
+def seed_surveys(directory: DemoDirectory) -> int:
+    """Add demo check-ins for every demo person who has none. Returns how many were added."""
+    rng = random.Random(20261129)
+    instrument = active_instrument()
+    items = list(instrument.items.order_by("number"))
+    item_specs, rule_specs = instrument_specs(instrument)
+    spec_by_id = {spec.key: spec for spec in item_specs}
+    today = timezone.localdate()
+    now = timezone.now()
+
+    trust_ids = [trust.pk for trust in directory.trusts.values()]
+    team_place = {
+        team.pk: index
+        for trust_teams in directory.teams.values()
+        for index, team in enumerate(trust_teams)
+    }
+    people = list(
+        ServiceUser.objects.filter(trust_id__in=trust_ids, survey_responses__isnull=True)
+        .select_related("team")
+        .order_by("pk")
+    )
+    staff_by_team: dict[int, int] = dict(
+        Membership.objects.filter(team_id__in=team_place, role="care_coordinator")
+        .order_by("team_id", "user_id")
+        .values_list("team_id", "user_id")
+    )
+    persona = directory.personas["serviceuser"]
+
+    planned: list[tuple[Response, dict[int, int | None], Invitation | None]] = []
+    for person in people:
+        own = person.user_id == persona.pk
+        trend = TEAM_TRENDS[team_place.get(person.team_id, 0) % len(TEAM_TRENDS)]
+        if own:
+            count, trend = 6, (0.7, 0.5, 0.6)  # the persona's journey shows a clear rise
+        else:
+            count = rng.randint(1, 8)
+        bases = [rng.uniform(1.6, 3.2) for _ in range(3)]
+        dates = _dates(rng, count, today)
+        first = dates[0]
+        for day in dates:
+            years = (day - first).days / 365
+            levels = dict(
+                zip(
+                    ("hope", "control", "opportunity"),
+                    (_level(bases[d], trend[d], years, rng) for d in range(3)),
+                    strict=True,
+                )
+            )
+            answers: dict[int, int | None] = {}
+            for item in items:
+                if not own and rng.random() < 0.05:
+                    answers[item.pk] = None  # skipped
+                    continue
+                value = min(5, max(1, round(levels[item.domain] + rng.gauss(0, 0.6))))
+                answers[item.pk] = 6 - value if spec_by_id[item.pk].reverse else value
+            if own:
+                channel = Channel.SIGNED_IN
+            else:
+                channel = rng.choice(
+                    [Channel.INVITATION] * 5 + [Channel.STAFF_PAPER, Channel.STAFF_PHONE]
+                )
+            if (
+                channel in (Channel.STAFF_PAPER, Channel.STAFF_PHONE)
+                and person.team_id not in staff_by_team
+            ):
+                channel = Channel.INVITATION
+            submitted = datetime.datetime.combine(
+                day, datetime.time(9 + rng.randrange(10), rng.randrange(60)), tzinfo=datetime.UTC
+            )
+            invitation = None
+            inviter_id = person.care_coordinator_id or staff_by_team.get(person.team_id)
+            if channel == Channel.INVITATION and inviter_id is None:
+                channel = Channel.SIGNED_IN  # nobody in the team could have sent the link
+            if channel == Channel.INVITATION and inviter_id is not None:
+                invitation = Invitation(
+                    service_user=person,
+                    instrument=instrument,
+                    token_hash=hash_token(secrets.token_urlsafe(32)),
+                    created_by_id=inviter_id,
+                    expires_at=submitted + datetime.timedelta(days=28),
+                    used_at=submitted,
+                )
+            scores = domain_scores(
+                items=item_specs,
+                rules=rule_specs,
+                answers={k: v for k, v in answers.items() if v is not None},
+            )
+            response = Response(
+                idempotency_key=uuid.uuid4(),
+                instrument=instrument,
+                service_user=person,
+                team_id=person.team_id,
+                channel=channel,
+                entered_by_id=staff_by_team.get(person.team_id)
+                if channel in (Channel.STAFF_PAPER, Channel.STAFF_PHONE)
+                else None,
+                status=ResponseStatus.SUBMITTED,
+                submitted_at=min(submitted, now),
+                completed_on=day,
+                period=period_of(day),
+                answered_count=sum(1 for v in answers.values() if v is not None),
+                **{field: scores.get(domain) for domain, field in SCORE_FIELDS.items()},
+            )
+            planned.append((response, answers, invitation))
+
+    invitations = [inv for _, _, inv in planned if inv is not None]
+    Invitation.objects.bulk_create(invitations, batch_size=500)
+    # Each invitation was sent a few days before it was answered.
+    Invitation.objects.filter(pk__in=[inv.pk for inv in invitations]).update(
+        created_at=F("used_at") - datetime.timedelta(days=3)
+    )
+    for response, _, invitation in planned:
+        response.invitation = invitation
+    Response.objects.bulk_create([r for r, _, _ in planned], batch_size=500)
+    Answer.objects.bulk_create(
+        (
+            Answer(response=response, item_id=item_id, value=value)
+            for response, answers, _ in planned
+            for item_id, value in answers.items()
+        ),
+        batch_size=2000,
+    )
+    _seed_settings_and_open_invitations(directory, rng, instrument)
+    return len(planned)
+
+
+def _seed_settings_and_open_invitations(
+    directory: DemoDirectory, rng: random.Random, instrument: Instrument
+) -> None:
+    """Crisis teams ask every month and wards every two; a few people have a link waiting."""
+    for trust_teams in directory.teams.values():
+        for team in trust_teams:
+            cycle = {"crisis": 1, "inpatient": 2}.get(team.kind)
+            if cycle:
+                TeamSurveySettings.objects.get_or_create(
+                    team=team, defaults={"cycle_months": cycle}
+                )
+    coordinator = directory.personas["coordinator"]
+    if Invitation.objects.filter(created_by=coordinator, used_at__isnull=True).exists():
+        return
+    waiting = list(
+        ServiceUser.objects.filter(care_coordinator=coordinator)
+        .exclude(user=directory.personas["serviceuser"])
+        .order_by("pk")[:3]
+    )
+    now = timezone.now()
+    Invitation.objects.bulk_create(
+        Invitation(
+            service_user=person,
+            instrument=instrument,
+            token_hash=hash_token(secrets.token_urlsafe(32)),
+            created_by=coordinator,
+            expires_at=now + datetime.timedelta(days=14 + rng.randrange(14)),
+        )
+        for person in waiting
+    )

@@ -1,0 +1,135 @@
+"""Reads for check-ins: a person's journey, and check-in status for a page of the caseload."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from directory.models import ServiceUser
+
+from .choices import Domain, ResponseStatus
+from .models import Invitation, Response, TeamSurveySettings
+from .periods import trust_today
+
+JOURNEY_DOMAINS = (Domain.HOPE, Domain.CONTROL, Domain.OPPORTUNITY)
+OVERDUE_AFTER_DAYS = 28  # a check-in this long past its due date is overdue
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def journey_responses(*, person: ServiceUser) -> list[Response]:
+    """The person's sent check-ins, oldest first, reading only the stored scores."""
+    return list(
+        Response.objects.filter(service_user=person, status=ResponseStatus.SUBMITTED)
+        .select_related("instrument")
+        .only(
+            "public_id",
+            "completed_on",
+            "submitted_at",
+            "channel",
+            "answered_count",
+            "hope_score",
+            "control_score",
+            "opportunity_score",
+            "other_score",
+            "instrument__title",
+            "instrument__key",
+            "instrument__version",
+        )
+        .order_by("completed_on", "submitted_at")
+    )
+
+
+@dataclass(frozen=True)
+class CheckinStatus:
+    state: str  # "invited", "not_started", "due", "overdue", "done"
+    label: str
+    last: datetime.date | None
+    due: datetime.date | None
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.state in ("not_started", "due", "overdue")
+
+
+def checkin_status_for(
+    people: Iterable[ServiceUser], *, today: datetime.date | None = None
+) -> dict[int, CheckinStatus]:
+    """Check-in status for each person, by primary key, in ONE query whatever the page size."""
+    ids = [person.pk for person in people]
+    if not ids:
+        return {}
+    today = today or trust_today()
+    now = timezone.now()
+    open_invitation = (
+        Invitation.objects.filter(
+            service_user=OuterRef("pk"), used_at__isnull=True, expires_at__gt=now
+        )
+        .order_by("-expires_at")
+        .values("expires_at")[:1]
+    )
+    rows = (
+        ServiceUser.objects.filter(pk__in=ids)
+        .annotate(
+            last_done=Max(
+                "survey_responses__completed_on",
+                filter=Q(survey_responses__status=ResponseStatus.SUBMITTED),
+            ),
+            cycle=Coalesce(
+                F("team__survey_settings__cycle_months"),
+                Value(TeamSurveySettings.DEFAULT_CYCLE_MONTHS),
+            ),
+            invited_until=Subquery(open_invitation),
+        )
+        .values_list("pk", "last_done", "cycle", "invited_until")
+    )
+    statuses: dict[int, CheckinStatus] = {}
+    for pk, last_done, cycle, invited_until in rows:
+        due = add_months(last_done, cycle) if last_done else None
+        if invited_until is not None:
+            until = timezone.localdate(invited_until)
+            statuses[pk] = CheckinStatus(
+                "invited", f"Invited, link works until {until:%-d %b %Y}", last_done, due
+            )
+        elif due is None:
+            statuses[pk] = CheckinStatus("not_started", "No check-in yet", None, None)
+        elif today < due:
+            statuses[pk] = CheckinStatus("done", f"Next due {due:%-d %b %Y}", last_done, due)
+        elif today <= due + datetime.timedelta(days=OVERDUE_AFTER_DAYS):
+            statuses[pk] = CheckinStatus("due", f"Due since {due:%-d %b %Y}", last_done, due)
+        else:
+            statuses[pk] = CheckinStatus(
+                "overdue", f"Overdue since {due:%-d %b %Y}", last_done, due
+            )
+    return statuses
+
+
+def score_words(value: Decimal) -> str:
+    """A score as people write it: 4, 3.5, 4.25 (no trailing zeros)."""
+    text = f"{value.quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def describe_change(before: Decimal | None, after: Decimal | None, *, since: str) -> str | None:
+    """A change between two scores in plain words, or None when either is missing."""
+    if before is None or after is None:
+        return None
+    difference = after - before
+    if difference == 0:
+        return f"The same {since}: {score_words(after)}."
+    direction = "Up" if difference > 0 else "Down"
+    return (
+        f"{direction} {score_words(abs(difference))} {since}, "
+        f"from {score_words(before)} to {score_words(after)}."
+    )

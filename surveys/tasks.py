@@ -1,0 +1,72 @@
+"""Background work for check-ins: thin adapters that take ids and call one service each."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from . import services
+from .models import Response
+
+log = logging.getLogger(__name__)
+
+RETRY: dict[str, Any] = {
+    "autoretry_for": (OSError,),  # SMTP and broker hiccups
+    "max_retries": 5,
+    "retry_backoff": True,
+    "soft_time_limit": 60,
+    "time_limit": 90,
+}
+
+
+@shared_task(**RETRY)
+def email_invitation(invitation_id: int) -> bool:
+    """Email a person a fresh link to their check-in invitation."""
+    return services.invitation_email(invitation_id=invitation_id)
+
+
+@shared_task(**RETRY)
+def email_invitation_reminder(invitation_id: int) -> bool:
+    """Remind a person, once, of a check-in they have not done yet."""
+    return services.invitation_email(invitation_id=invitation_id, reminder=True)
+
+
+@shared_task(autoretry_for=(OSError,), max_retries=3, soft_time_limit=240, time_limit=300)
+def send_checkin_reminders() -> int:
+    """Daily: queue one reminder per open invitation whose reminder time has come."""
+    due = services.invitations_due_a_reminder()
+    for invitation_id in due:
+        email_invitation_reminder.delay(invitation_id)
+    log.info("check-in reminders queued: %s", len(due))
+    return len(due)
+
+
+@shared_task(**RETRY)
+def tell_coordinator_of_checkin(response_id: int) -> bool:
+    """Let the person's care coordinator know a check-in arrived (no personal details in mail)."""
+    response = (
+        Response.objects.select_related("service_user__care_coordinator")
+        .filter(pk=response_id)
+        .first()
+    )
+    if response is None:
+        return False
+    coordinator = response.service_user.care_coordinator
+    if coordinator is None or not coordinator.email or response.entered_by_id == coordinator.pk:
+        return False
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "surveys:journey", kwargs={"public_id": response.service_user.public_id}
+    )
+    send_mail(
+        "A check-in has arrived",
+        "A person on your caseload has sent a hope, control and opportunity check-in.\n\n"
+        f"Sign in to see it: {url}\n",
+        None,
+        [coordinator.email],
+    )
+    return True

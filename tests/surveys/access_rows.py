@@ -1,0 +1,164 @@
+"""Authorisation rows for check-in pages and endpoints.
+
+Answers are seen by the person and the clinicians who work with them; never by administrators,
+QA managers, HR or network coordinators. Invitation links work for anyone holding them, and show
+nothing about the person.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from surveys import services
+from tests.access import Case, api, expect, page
+
+from .factories import built_in, draft_with_answers, sent_response
+
+NEVER = {"qa_manager": 403, "hr": 403, "network_coordinator": 403, "administrator": 403}
+CLINICIANS = {"care_coordinator": 200, "team_leader": 200, "peer_support_worker": 200}
+
+
+def _draft(w):
+    w.extras["draft"] = draft_with_answers(w.person, {1: 4})
+    return {"public_id": w.extras["draft"].public_id, "page": 1}
+
+
+def _draft_id(w):
+    return {"public_id": _draft(w)["public_id"]}
+
+
+def _sent(w):
+    w.extras["sent"] = sent_response(w.person, on=datetime.date(2026, 1, 10))
+    return {"public_id": w.extras["sent"].public_id}
+
+
+def _token(w):
+    invitation = services.invitation_create(actor=w.user("care_coordinator"), service_user=w.person)
+    return {"token": services.invitation_issue_link(invitation=invitation, actor=None)}
+
+
+def _invitation(w):
+    invitation = services.invitation_create(actor=w.user("care_coordinator"), service_user=w.person)
+    return {"public_id": invitation.public_id}
+
+
+# Only the person fills in their own signed-in check-in; clinicians who could see them get 404.
+OWN_DRAFT = page(404, service_user=200, **NEVER)
+OWN_DRAFT_REDIRECT = page(404, service_user=302, **NEVER)
+
+ROWS = {
+    "surveys:start": [Case(page(403, service_user=200))],
+    "surveys:invitation": [
+        Case(expect(200), kwargs=_token, label="a working link, shown to anyone"),
+        Case(
+            expect(302),
+            kwargs=_token,
+            method="post",
+            writes=True,
+            label="starting from a working link",
+        ),
+        Case(expect(404), kwargs=lambda w: {"token": "x" * 43}, label="an unknown link"),
+    ],
+    "surveys:fill": [
+        Case(OWN_DRAFT, kwargs=_draft, label="own draft"),
+        Case(
+            OWN_DRAFT_REDIRECT,
+            kwargs=lambda w: {"public_id": _sent(w)["public_id"], "page": 1},
+            label="a sent check-in goes to its confirmation",
+        ),
+    ],
+    "surveys:saved": [Case(OWN_DRAFT, kwargs=_draft_id)],
+    "surveys:check": [Case(OWN_DRAFT, kwargs=_draft_id)],
+    "surveys:submit": [
+        Case(
+            page(404, service_user=302, **NEVER),
+            kwargs=_draft_id,
+            method="post",
+            data=lambda w: {"idempotency_key": str(w.extras["draft"].idempotency_key)},
+            writes=True,
+        )
+    ],
+    "surveys:done": [Case(OWN_DRAFT, kwargs=_sent)],
+    "surveys:journey": [
+        Case(
+            page(200, other_trust_staff=404, **NEVER),
+            kwargs=lambda w: {"public_id": w.person.public_id},
+            label="a person on the coordinator's caseload",
+        ),
+        Case(
+            page(200, service_user=404, care_coordinator=404, other_trust_staff=404, **NEVER),
+            kwargs=lambda w: {"public_id": w.teammate_person.public_id},
+            label="a person on a colleague's caseload",
+        ),
+        Case(
+            page(404, other_trust_staff=200, **NEVER),
+            kwargs=lambda w: {"public_id": w.foreign_person.public_id},
+            label="a person in another trust",
+        ),
+    ],
+    "surveys:staff_entry": [
+        Case(
+            page(403, other_trust_staff=404, **CLINICIANS),
+            kwargs=lambda w: {"public_id": w.person.public_id},
+        ),
+        Case(
+            page(
+                403,
+                team_leader=200,
+                peer_support_worker=200,
+                care_coordinator=404,
+                other_trust_staff=404,
+            ),
+            kwargs=lambda w: {"public_id": w.teammate_person.public_id},
+            label="a person on a colleague's caseload",
+        ),
+    ],
+    "surveys:invite": [
+        Case(
+            page(403, care_coordinator=200, team_leader=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.person.public_id},
+        ),
+        Case(
+            page(403, care_coordinator=404, team_leader=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.teammate_person.public_id},
+            label="a person on a colleague's caseload",
+        ),
+    ],
+    "surveys:invitation_link": [
+        Case(
+            page(403, care_coordinator=200, team_leader=200, other_trust_staff=404),
+            kwargs=_invitation,
+        )
+    ],
+    "surveys:invite_caseload": [Case(page(403, care_coordinator=200))],
+    "surveys:team_settings": [
+        Case(
+            page(403, team_leader=200, administrator=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.team.public_id},
+        ),
+        Case(
+            page(403, team_leader=404, administrator=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.other_team.public_id},
+            label="another team in the trust",
+        ),
+    ],
+    "api:checkin-instrument-list": [Case(api(200))],
+    "api:checkin-instrument-detail": [
+        Case(api(200), kwargs=lambda w: {"public_id": built_in().public_id})
+    ],
+    "api:checkin-list": [Case(api(200, **NEVER))],
+    "api:checkin-detail": [
+        Case(api(200, other_trust_staff=404, **NEVER), kwargs=_sent),
+    ],
+    "api:checkin-scores-detail": [
+        Case(
+            api(200, other_trust_staff=404, **NEVER),
+            kwargs=lambda w: {"public_id": w.person.public_id},
+        ),
+        Case(
+            api(404, other_trust_staff=200, **NEVER),
+            kwargs=lambda w: {"public_id": w.foreign_person.public_id},
+            label="a person in another trust",
+        ),
+    ],
+}

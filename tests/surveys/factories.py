@@ -1,0 +1,104 @@
+"""Factories and helpers for check-in tests."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal
+
+import factory
+
+from directory.models import ServiceUser
+from surveys.choices import Channel, Domain, ResponseStatus, ScoringMethod
+from surveys.models import Answer, Instrument, Item, Response, ScoringRule
+from surveys.services import BUILT_IN_KEY, period_of
+
+AGREE5 = [{"value": v, "label": f"Point {v}"} for v in range(1, 6)]
+
+
+class InstrumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Instrument
+
+    key = factory.Sequence(lambda n: f"fictional-{n}")
+    version = 1
+    title = factory.Sequence(lambda n: f"Fictional instrument {n}")
+    introduction = "Made up for tests."
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+
+    instrument = factory.SubFactory(InstrumentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Fictional statement {n}.")
+    domain = Domain.HOPE
+    scale = AGREE5
+
+
+class ScoringRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScoringRule
+
+    instrument = factory.SubFactory(InstrumentFactory)
+    domain = Domain.HOPE
+    method = ScoringMethod.MEAN
+    min_answered = 1
+
+
+def built_in() -> Instrument:
+    return Instrument.objects.get(key=BUILT_IN_KEY, version=1)
+
+
+def ensure_built_in() -> Instrument:
+    """Put back the migration's check-in after a transactional test flushed the tables."""
+    from django.apps import apps
+
+    migration = importlib.import_module("surveys.migrations.0002_built_in_checkin")
+    migration.add_check_in(apps, None)
+    return built_in()
+
+
+def sent_response(
+    person: ServiceUser,
+    *,
+    on: datetime.date,
+    hope: str | None = "3",
+    control: str | None = "3",
+    opportunity: str | None = "3",
+    channel: str = Channel.SIGNED_IN,
+    entered_by=None,
+) -> Response:
+    """A sent response with given scores (answers not stored): for journeys and status."""
+    return Response.objects.create(
+        instrument=built_in(),
+        service_user=person,
+        team=person.team,
+        channel=channel,
+        entered_by=entered_by,
+        status=ResponseStatus.SUBMITTED,
+        submitted_at=datetime.datetime.combine(on, datetime.time(12), tzinfo=datetime.UTC),
+        completed_on=on,
+        period=period_of(on),
+        hope_score=Decimal(hope) if hope is not None else None,
+        control_score=Decimal(control) if control is not None else None,
+        opportunity_score=Decimal(opportunity) if opportunity is not None else None,
+        idempotency_key=uuid.uuid4(),
+    )
+
+
+def draft_with_answers(person: ServiceUser, answers: Mapping[int, int | None]) -> Response:
+    """A signed-in draft of the built-in check-in with answers by item number."""
+    instrument = built_in()
+    response = Response.objects.create(
+        instrument=instrument, service_user=person, team=person.team, channel=Channel.SIGNED_IN
+    )
+    items = {item.number: item for item in instrument.items.all()}
+    Answer.objects.bulk_create(
+        Answer(response=response, item=items[number], value=value)
+        for number, value in answers.items()
+    )
+    return response
