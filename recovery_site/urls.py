@@ -58,6 +58,7 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("account/", include(auth_patterns)),
     path("", include("directory.urls")),
+    path("", include("careplans.urls")),
     path("admin/", admin.site.urls),
     path("api/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "axes",
     "recovery_site",
     "directory",
+    "careplans",
 ]
 
 MIDDLEWARE = [
