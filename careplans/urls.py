@@ -7,6 +7,7 @@ app_name = "careplans"
 P = "people/<uuid:public_id>/plan/"
 
 urlpatterns = [
+    path("my-plan/", views.OwnPlanView.as_view(), name="own_plan"),
     path(P, views.PlanView.as_view(), name="plan"),
     path(f"{P}start/", views.PlanStartView.as_view(), name="plan_start"),
     path(f"{P}print/", views.PlanPrintView.as_view(), name="plan_print"),

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -101,6 +101,19 @@ def text_parts(values: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
     }
 
 
+class OwnPlanView(LoginRequiredMixin, View):
+    """A service user's way to their own plan, from the header."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        person_id = roles_of(request.user).service_user_id
+        if person_id is None:
+            raise PermissionDenied
+        person = ServiceUser.objects.get(pk=person_id)
+        return HttpResponseRedirect(
+            reverse("careplans:plan", kwargs={"public_id": person.public_id})
+        )
+
+
 class PlanPageMixin(LoginRequiredMixin):
     """Finds the person and their plan, and refuses what this user may not do with it."""
 
@@ -120,7 +133,11 @@ class PlanPageMixin(LoginRequiredMixin):
             self.plan.service_user = self.person
         if self.plan_required and self.plan is None:
             raise Http404
+        self.prepare()
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def prepare(self) -> None:
+        """Checks that need the person and plan, after permissions, before the handler."""
 
     def plan_url(self) -> str:
         return reverse("careplans:plan", kwargs={"public_id": self.person.public_id})
@@ -323,12 +340,11 @@ class PlanFormView(PlanPageMixin, FormView):
 class PartEditView(PlanFormView):
     """About me, keeping well, or crisis and contingency: one part, one page."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if kwargs["part"] not in PART_SLUGS:
+    def prepare(self) -> None:
+        if self.kwargs["part"] not in PART_SLUGS:
             raise Http404
-        self.part = PART_SLUGS[kwargs["part"]]
+        self.part = PART_SLUGS[self.kwargs["part"]]
         self.title = PART_TITLES[self.part]
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self) -> type[forms.Form]:
         return part_form_class(self.part)
@@ -413,9 +429,6 @@ class GoalMoveView(PlanPageMixin, View):
 class StepAddView(PlanFormView):
     form_class = StepForm
     title = "Add a step"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return super().dispatch(request, *args, **kwargs)
 
     def goal(self) -> Goal:
         return get_object_or_404(Goal, public_id=self.kwargs["item_id"], plan=self.plan)

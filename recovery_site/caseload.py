@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.generic import ListView
 
+from careplans.permissions import may_write_plans
+from careplans.selectors import plan_summaries_for
 from directory.forms import ServiceUserSearchForm
 from directory.models import ServiceUser
 from directory.permissions import can_add_service_user, may_use_caseload, roles_of
@@ -54,6 +56,8 @@ class CaseloadView(LoginRequiredMixin, ListView):
             search_form=self.search_form,
             search=self.request.GET.get("q", ""),
             can_add=can_add_service_user(self.request.user),
+            plan_summaries=plan_summaries_for([person.pk for person in context["people"]]),
+            may_start_plans=may_write_plans(self.request.user),
         )
         access_records(
             actor=self.request.user,  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from careplans.api import PlanViewSet
 from directory.api import ServiceUserViewSet, TeamViewSet
 
 from . import caseload, views
@@ -14,6 +15,7 @@ from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
 router = DefaultRouter()
 router.register("teams", TeamViewSet, basename="team")
 router.register("service-users", ServiceUserViewSet, basename="service-user")
+router.register("plans", PlanViewSet, basename="plan")
 
 auth_patterns = [
     path(

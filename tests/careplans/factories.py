@@ -15,7 +15,9 @@ class RecoveryPlanFactory(factory.django.DjangoModelFactory):
         model = RecoveryPlan
 
     service_user = factory.SubFactory(ServiceUserFactory)
-    created_by = factory.SubFactory(UserFactory, trust=factory.SelfAttribute("..service_user.trust"))
+    created_by = factory.SubFactory(
+        UserFactory, trust=factory.SelfAttribute("..service_user.trust")
+    )
     what_matters = "My children and my allotment."
     strengths = "I am patient and I can cook."
     hopes = "To go back to work part time."
@@ -92,3 +94,21 @@ def contact_of(person: ServiceUser) -> CrisisContact:
 def supporter_of(person: ServiceUser) -> Supporter:
     plan = plan_for(person)
     return plan.supporters.first() or SupporterFactory(plan=plan)
+
+
+def version_of(person: ServiceUser):
+    """An agreed version of the person's plan (made directly: the matrix only reads it)."""
+    import datetime
+
+    from careplans.models import PlanVersion
+    from careplans.versions import plan_snapshot
+
+    plan = plan_for(person)
+    return plan.versions.first() or PlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        snapshot=plan_snapshot(plan),
+        agreed_on=datetime.date(2026, 1, 5),
+        agreed_by=plan.created_by,
+        method="in_person",
+    )
