@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from careplans.demo import seed_careplans
 from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS, seed_directory
 
 
@@ -11,7 +12,8 @@ class Command(BaseCommand):
     help = "Create (or top up) the fictional demo trusts, teams, staff and service users."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        seed_directory()
+        directory = seed_directory()
+        seed_careplans(directory)
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Every person in it is fictional.")
         )
