@@ -6,7 +6,7 @@ team that `other_trust_staff` leads. QA, HR and network coordinators never read 
 nor do administrators, whose job is the directory, not clinical records.
 """
 
-from tests.access import Case, api, page
+from tests.access import Case, api, expect, page
 
 from .factories import contact_of, goal_of, plan_for, step_of, supporter_of, version_of
 
@@ -310,4 +310,6 @@ ROWS = {
             label="foreign_person (POST)",
         ),
     ],
+    "admin:careplans_trustplansettings_changelist": [Case(expect(302, administrator=200))],
+    "admin:careplans_trustplansettings_add": [Case(expect(302, administrator=200))],
 }

@@ -416,3 +416,17 @@ def test_summaries_flag_overdue_and_soon_reviews_in_one_query(world, django_asse
 def test_add_months_keeps_the_day_or_the_months_last():
     assert services.add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
     assert services.add_months(datetime.date(2026, 11, 15), 12) == datetime.date(2027, 11, 15)
+
+
+def test_an_administrator_sets_only_their_own_trusts_review_interval(world, client_for):
+    client = client_for(world.user("administrator"))
+    form = client.get("/admin/careplans/trustplansettings/add/").content.decode()
+    assert world.trust.name in form
+    assert world.other_trust.name not in form
+    response = client.post(
+        "/admin/careplans/trustplansettings/add/",
+        {"trust": world.trust.pk, "review_interval_months": 6},
+    )
+    assert response.status_code == 302
+    assert services.review_interval_months(trust_id=world.trust.pk) == 6
+    assert services.review_interval_months(trust_id=world.other_trust.pk) == 12
