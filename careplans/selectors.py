@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from directory.models import ServiceUser, User
@@ -67,7 +67,6 @@ def plan_of(person: ServiceUser) -> RecoveryPlan | None:
             Prefetch("comments", queryset=PlanComment.objects.select_related("author")),
             "reviews",
         )
-        .annotate(version_count=Count("versions", distinct=True))
         .first()
     )
 

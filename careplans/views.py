@@ -564,6 +564,12 @@ class CommentView(PlanFormView):
     hint = "Say what you think of any part of the plan. Your care coordinator will read it."
     need = "comment"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if not context["is_own_plan"]:
+            context["hint"] = "Comments are kept with the plan, for the person and their team."
+        return context
+
     def get_initial(self) -> dict[str, Any]:
         part = self.request.GET.get("part", "")
         return {"part": part} if part in PlanPart.values else {}
@@ -586,6 +592,14 @@ class AgreeView(PlanFormView):
     need = "agree"
     title = "Agree your plan"
     template_name = "careplans/agree.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.plan.status != PlanStatus.DRAFT:  # type: ignore[union-attr]
+            messages.success(
+                request, "There is nothing new to agree: your plan is as you agreed it."
+            )
+            return HttpResponseRedirect(self.plan_url())
+        return super().get(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
         return {"revision": self.plan.revision}  # type: ignore[union-attr]
