@@ -6,7 +6,7 @@ saved values, and nothing is overwritten.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -339,9 +339,8 @@ class PlanViewSet(
                 actor=request.user, goal=goal, revision=revision, values=values, request=request
             )  # type: ignore[arg-type]
         except StaleEdit as stale:
-            return _conflict(
-                GoalWriteSerializer(stale.current).data | {"revision": stale.current.revision}
-            )  # type: ignore[attr-defined]
+            saved = cast(Goal, stale.current)
+            return _conflict(GoalWriteSerializer(saved).data | {"revision": saved.revision})
         except DjangoValidationError as exc:
             raise _bad_request(exc) from exc
         return Response(GoalSerializer(Goal.objects.prefetch_related("steps").get(pk=goal.pk)).data)

@@ -123,7 +123,7 @@ def get_plan_person_for(
         raise PermissionDenied
     person = (
         ServiceUser.objects.select_related("team", "trust", "care_coordinator")
-        .filter(public_id=public_id)
+        .filter(public_id=str(public_id))
         .first()
     )
     if person is None or not can_view_plan_of(user, person):

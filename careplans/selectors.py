@@ -43,18 +43,22 @@ def plan_summaries_for(
     summaries = {}
     for person_id, public_id, status, due in rows:
         live = status in (PlanStatus.AGREED, PlanStatus.DRAFT) and due is not None
+        if not live:
+            due_flags = (False, False)
+        else:
+            assert due is not None
+            due_flags = (due < today, today <= due <= soon)
+        overdue_or_today = live and due is not None and due <= today
         shown = (
-            PlanStatus.REVIEW_DUE
-            if status == PlanStatus.AGREED and live and due <= today
-            else status
+            PlanStatus.REVIEW_DUE if status == PlanStatus.AGREED and overdue_or_today else status
         )
         summaries[person_id] = PlanSummary(
             public_id=str(public_id),
             status=shown,
             status_label=labels[shown],
             review_due_on=due,
-            review_overdue=live and due < today,
-            review_soon=live and today <= due <= soon,
+            review_overdue=due_flags[0],
+            review_soon=due_flags[1],
         )
     return summaries
 

@@ -17,7 +17,7 @@ from .models import TEXT_PARTS, Goal, GoalStep, RecoveryPlan
 
 SNAPSHOT_FORMAT = 1
 
-TEXT_PART_TITLES = {
+TEXT_PART_TITLES: dict[str, str] = {
     PlanPart.ABOUT: "About me",
     PlanPart.KEEPING_WELL: "Keeping well",
     PlanPart.CRISIS: "Crisis and contingency",
@@ -63,7 +63,8 @@ def _step_line(step: GoalStep) -> str:
 
 def field_label(name: str) -> str:
     """A free-text field's label, as the edit pages show it."""
-    return str(RecoveryPlan._meta.get_field(name).verbose_name)
+    field = RecoveryPlan._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
 
 
 def plan_with_parts(plan_queryset):

@@ -8,7 +8,7 @@ keeps their text in the form, and lets them save again once they have merged the
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from directory.models import ServiceUser
+from directory.models import ServiceUser, User
 from directory.permissions import roles_of
 from directory.services import access_record
 
@@ -54,12 +54,12 @@ from .selectors import plan_of, versions_of
 from .services import RESOURCE, StaleEdit
 from .versions import compare_snapshots, field_label, plan_snapshot
 
-PART_SLUGS = {
+PART_SLUGS: dict[str, str] = {
     "about-me": PlanPart.ABOUT,
     "keeping-well": PlanPart.KEEPING_WELL,
     "crisis": PlanPart.CRISIS,
 }
-PART_TITLES = {
+PART_TITLES: dict[str, str] = {
     PlanPart.ABOUT: "About me",
     PlanPart.KEEPING_WELL: "Keeping well",
     PlanPart.CRISIS: "Crisis and contingency",
@@ -67,7 +67,9 @@ PART_TITLES = {
 
 
 def _audit_read(request: HttpRequest, person: ServiceUser, resource: str = RESOURCE) -> None:
-    access_record(actor=request.user, service_user=person, resource=resource, request=request)  # type: ignore[arg-type]
+    access_record(
+        actor=cast(User, request.user), service_user=person, resource=resource, request=request
+    )
 
 
 def _display(field: forms.Field, value: Any) -> str:
@@ -124,7 +126,7 @@ class PlanPageMixin(LoginRequiredMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return self.handle_no_permission()  # type: ignore[attr-defined]
+            return self.handle_no_permission()
         self.person = get_plan_person_for(request.user, kwargs["public_id"], need=self.need)
         self.plan: RecoveryPlan | None = RecoveryPlan.objects.filter(
             service_user=self.person
@@ -134,10 +136,20 @@ class PlanPageMixin(LoginRequiredMixin):
         if self.plan_required and self.plan is None:
             raise Http404
         self.prepare()
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,return-value]
 
     def prepare(self) -> None:
         """Checks that need the person and plan, after permissions, before the handler."""
+
+    @property
+    def actor(self) -> User:
+        """The signed-in user (the mixin has refused anonymous visitors)."""
+        return cast(User, self.request.user)
+
+    @property
+    def current_plan(self) -> RecoveryPlan:
+        assert self.plan is not None, "plan_required pages always have a plan"
+        return self.plan
 
     def plan_url(self) -> str:
         return reverse("careplans:plan", kwargs={"public_id": self.person.public_id})
@@ -226,7 +238,7 @@ class PlanStartView(PlanPageMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        services.plan_create(actor=request.user, service_user=self.person, request=request)  # type: ignore[arg-type]
+        services.plan_create(actor=self.actor, service_user=self.person, request=request)
         messages.success(
             request, "The plan has been started. Write it with the person, in their words."
         )
@@ -243,7 +255,7 @@ class PlanFormView(PlanPageMixin, FormView):
     item_model: type[models.Model] | None = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.conflict: list[dict[str, str]] | None = None
+        self.conflict: list[dict[str, Any]] | None = None
         return super().dispatch(request, *args, **kwargs)
 
     # --- the thing edited ---
@@ -255,8 +267,8 @@ class PlanFormView(PlanPageMixin, FormView):
         if not hasattr(self, "_item"):
             model = self.item_model
             filters: dict[str, Any] = {"public_id": self.kwargs["item_id"]}
-            filters["goal__plan" if model is GoalStep else "plan"] = self.plan
-            self._item = get_object_or_404(model, **filters)  # type: ignore[misc]
+            filters["goal__plan" if model is GoalStep else "plan"] = self.current_plan
+            self._item = get_object_or_404(model, **filters)
         return self._item
 
     def item_values(self, item: Any) -> dict[str, Any]:
@@ -360,8 +372,8 @@ class PartEditView(PlanFormView):
     def perform(self, form: forms.Form) -> str:
         data = form.cleaned_data
         services.plan_part_update(
-            actor=self.request.user,  # type: ignore[arg-type]
-            plan=self.plan,  # type: ignore[arg-type]
+            actor=self.actor,
+            plan=self.current_plan,
             part=self.part,
             revision=data["revision"],
             values={name: data[name] for name in TEXT_PARTS[self.part]},
@@ -381,8 +393,8 @@ class GoalAddView(PlanFormView):
 
     def perform(self, form: forms.Form) -> str:
         services.goal_add(
-            actor=self.request.user, plan=self.plan, values=_values(form), request=self.request
-        )  # type: ignore[arg-type]
+            actor=self.actor, plan=self.current_plan, values=_values(form), request=self.request
+        )
         return "The goal has been added."
 
 
@@ -394,7 +406,7 @@ class GoalEditView(PlanFormView):
 
     def perform(self, form: forms.Form) -> str:
         services.goal_update(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.actor,
             goal=self.get_item(),
             revision=form.cleaned_data["revision"],
             values=_values(form),
@@ -416,12 +428,12 @@ class GoalMoveView(PlanPageMixin, View):
     need = "edit"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        goal = get_object_or_404(Goal, public_id=kwargs["item_id"], plan=self.plan)
-        goal.plan = self.plan  # type: ignore[assignment]
+        goal = get_object_or_404(Goal, public_id=kwargs["item_id"], plan=self.current_plan)
+        goal.plan = self.current_plan
         direction = request.POST.get("direction", "")
         if direction not in ("up", "down"):
             raise Http404
-        services.goal_move(actor=request.user, goal=goal, direction=direction, request=request)  # type: ignore[arg-type]
+        services.goal_move(actor=self.actor, goal=goal, direction=direction, request=request)
         messages.success(request, f"The goal has been moved {direction}.")
         return HttpResponseRedirect(self.plan_url() + "#goals")
 
@@ -431,7 +443,7 @@ class StepAddView(PlanFormView):
     title = "Add a step"
 
     def goal(self) -> Goal:
-        return get_object_or_404(Goal, public_id=self.kwargs["item_id"], plan=self.plan)
+        return get_object_or_404(Goal, public_id=self.kwargs["item_id"], plan=self.current_plan)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -443,10 +455,8 @@ class StepAddView(PlanFormView):
 
     def perform(self, form: forms.Form) -> str:
         goal = self.goal()
-        goal.plan = self.plan  # type: ignore[assignment]
-        services.step_add(
-            actor=self.request.user, goal=goal, values=_values(form), request=self.request
-        )  # type: ignore[arg-type]
+        goal.plan = self.current_plan
+        services.step_add(actor=self.actor, goal=goal, values=_values(form), request=self.request)
         return "The step has been added."
 
 
@@ -457,9 +467,9 @@ class StepEditView(PlanFormView):
 
     def perform(self, form: forms.Form) -> str:
         step = self.get_item()
-        step.goal.plan = self.plan
+        step.goal.plan = self.current_plan
         services.step_update(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.actor,
             step=step,
             revision=form.cleaned_data["revision"],
             values=_values(form),
@@ -475,8 +485,8 @@ class ContactAddView(PlanFormView):
 
     def perform(self, form: forms.Form) -> str:
         services.crisis_contact_add(
-            actor=self.request.user, plan=self.plan, values=_values(form), request=self.request
-        )  # type: ignore[arg-type]
+            actor=self.actor, plan=self.current_plan, values=_values(form), request=self.request
+        )
         return "The crisis contact has been added."
 
 
@@ -487,7 +497,7 @@ class ContactEditView(PlanFormView):
 
     def perform(self, form: forms.Form) -> str:
         services.crisis_contact_update(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.actor,
             contact=self.get_item(),
             revision=form.cleaned_data["revision"],
             values=_values(form),
@@ -511,15 +521,15 @@ class ContactRemoveView(PlanPageMixin, View):
         if contact is None:
             messages.success(request, "The crisis contact has been removed.")
             return HttpResponseRedirect(self.plan_url())
-        contact.plan = self.plan  # type: ignore[assignment]
+        contact.plan = self.current_plan
         try:
             revision = int(request.POST.get("revision", ""))
         except ValueError:
             revision = 0
         try:
             services.crisis_contact_remove(
-                actor=request.user, contact=contact, revision=revision, request=request
-            )  # type: ignore[arg-type]
+                actor=self.actor, contact=contact, revision=revision, request=request
+            )
         except StaleEdit:
             messages.error(
                 request,
@@ -537,8 +547,8 @@ class SupporterAddView(PlanFormView):
 
     def perform(self, form: forms.Form) -> str:
         services.supporter_add(
-            actor=self.request.user, plan=self.plan, values=_values(form), request=self.request
-        )  # type: ignore[arg-type]
+            actor=self.actor, plan=self.current_plan, values=_values(form), request=self.request
+        )
         return "The supporter has been added."
 
 
@@ -549,7 +559,7 @@ class SupporterEditView(PlanFormView):
 
     def perform(self, form: forms.Form) -> str:
         services.supporter_update(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=self.actor,
             supporter=self.get_item(),
             revision=form.cleaned_data["revision"],
             values=_values(form),
@@ -576,8 +586,8 @@ class CommentView(PlanFormView):
 
     def perform(self, form: forms.Form) -> str:
         services.comment_add(
-            actor=self.request.user,  # type: ignore[arg-type]
-            plan=self.plan,  # type: ignore[arg-type]
+            actor=self.actor,
+            plan=self.current_plan,
             part=form.cleaned_data["part"],
             text=form.cleaned_data["text"],
             request=self.request,
@@ -594,7 +604,7 @@ class AgreeView(PlanFormView):
     template_name = "careplans/agree.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if self.plan.status != PlanStatus.DRAFT:  # type: ignore[union-attr]
+        if self.current_plan.status != PlanStatus.DRAFT:
             messages.success(
                 request, "There is nothing new to agree: your plan is as you agreed it."
             )
@@ -602,12 +612,12 @@ class AgreeView(PlanFormView):
         return super().get(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
-        return {"revision": self.plan.revision}  # type: ignore[union-attr]
+        return {"revision": self.current_plan.revision}
 
     def perform(self, form: forms.Form) -> str:
         version = services.plan_agree(
-            actor=self.request.user,  # type: ignore[arg-type]
-            plan=self.plan,  # type: ignore[arg-type]
+            actor=self.actor,
+            plan=self.current_plan,
             revision=form.cleaned_data["revision"],
             method=AgreementMethod.ONLINE,
             request=self.request,
@@ -631,13 +641,13 @@ class RecordAgreementView(PlanFormView):
     hint = "Record agreement the person gave to the plan as it stands now."
 
     def get_initial(self) -> dict[str, Any]:
-        return {"revision": self.plan.revision}  # type: ignore[union-attr]
+        return {"revision": self.current_plan.revision}
 
     def perform(self, form: forms.Form) -> str:
         data = form.cleaned_data
         version = services.plan_agree(
-            actor=self.request.user,  # type: ignore[arg-type]
-            plan=self.plan,  # type: ignore[arg-type]
+            actor=self.actor,
+            plan=self.current_plan,
             revision=data["revision"],
             method=data["method"],
             agreed_on=data["agreed_on"],
@@ -665,7 +675,7 @@ class ReviewView(PlanFormView):
     hint = "The date, what was talked about, each goal's new rating and when to review next."
 
     def extra_form_kwargs(self) -> dict[str, Any]:
-        return {"goals": list(self.plan.goals.all())}  # type: ignore[union-attr]
+        return {"goals": list(self.current_plan.goals.all())}
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), **self.extra_form_kwargs()}
@@ -673,12 +683,12 @@ class ReviewView(PlanFormView):
     def perform(self, form: forms.Form) -> str:
         data = form.cleaned_data
         services.plan_review_record(
-            actor=self.request.user,  # type: ignore[arg-type]
-            plan=self.plan,  # type: ignore[arg-type]
+            actor=self.actor,
+            plan=self.current_plan,
             reviewed_on=data["reviewed_on"],
             summary=data["summary"],
             next_review_on=data["next_review_on"],
-            ratings=form.ratings(),  # type: ignore[attr-defined]
+            ratings=cast(ReviewForm, form).ratings(),
             request=self.request,
         )
         return "The review has been recorded. Ask the person to agree the reviewed plan."
@@ -691,7 +701,7 @@ class VersionView(PlanPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        version = get_object_or_404(versions_of(self.plan), number=kwargs["number"])  # type: ignore[arg-type]
+        version = get_object_or_404(versions_of(self.current_plan), number=kwargs["number"])
         _audit_read(self.request, self.person, "recovery plan version")
         context.update(
             self.base_context(),
@@ -709,7 +719,7 @@ class CompareView(PlanPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        versions = {v.number: v for v in versions_of(self.plan)}  # type: ignore[arg-type]
+        versions = {v.number: v for v in versions_of(self.current_plan)}
         context.update(
             self.base_context(), versions=sorted(versions.values(), key=lambda v: v.number)
         )
@@ -730,7 +740,8 @@ class CompareView(PlanPageMixin, TemplateView):
             raise Http404
         if new is None:
             plan = plan_of(self.person)
-            new_snapshot, new_label = plan_snapshot(plan), "the plan now"  # type: ignore[arg-type]
+            assert plan is not None
+            new_snapshot, new_label = plan_snapshot(plan), "the plan now"
         else:
             new_snapshot, new_label = versions[new].snapshot, f"version {new}"
         _audit_read(self.request, self.person, "recovery plan version")
