@@ -244,6 +244,18 @@ def goal_update(
     return goal
 
 
+def _swap(items: list, pk: int, direction: str) -> bool:
+    """Swap the item with its neighbour above or below and renumber from 1; False if it can't."""
+    index = next(i for i, item in enumerate(items) if item.pk == pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(items):
+        return False
+    items[index], items[other] = items[other], items[index]
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    return True
+
+
 @transaction.atomic
 def goal_move(
     *,
@@ -253,19 +265,35 @@ def goal_move(
     request: HttpRequest | None = None,
     via: str = "",
 ) -> None:
-    """Swap a goal with its neighbour above ("up") or below ("down"); positions are renumbered."""
+    """Move a goal up or down the plan; the first goal up (or the last down) stays put."""
     plan = goal.plan
     _require_editor(actor, plan)
     RecoveryPlan.objects.select_for_update().filter(pk=plan.pk).first()
     goals = list(plan.goals.order_by("position", "pk"))
-    index = next(i for i, g in enumerate(goals) if g.pk == goal.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(goals):
+    if not _swap(goals, goal.pk, direction):
         return
-    goals[index], goals[other] = goals[other], goals[index]
-    for position, item in enumerate(goals, start=1):
-        item.position = position
     Goal.objects.bulk_update(goals, ["position"])
+    _plan_changed(plan)
+    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+
+
+@transaction.atomic
+def step_move(
+    *,
+    actor: User,
+    step: GoalStep,
+    direction: str,
+    request: HttpRequest | None = None,
+    via: str = "",
+) -> None:
+    """Move a step up or down its goal."""
+    plan = step.goal.plan
+    _require_editor(actor, plan)
+    RecoveryPlan.objects.select_for_update().filter(pk=plan.pk).first()
+    steps = list(step.goal.steps.order_by("position", "pk"))
+    if not _swap(steps, step.pk, direction):
+        return
+    GoalStep.objects.bulk_update(steps, ["position"])
     _plan_changed(plan)
     _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
 

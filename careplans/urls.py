@@ -17,6 +17,8 @@ urlpatterns = [
     path(f"{P}goals/<uuid:item_id>/move/", views.GoalMoveView.as_view(), name="goal_move"),
     path(f"{P}goals/<uuid:item_id>/steps/add/", views.StepAddView.as_view(), name="step_add"),
     path(f"{P}steps/<uuid:item_id>/", views.StepEditView.as_view(), name="step_edit"),
+    path(f"{P}steps/<uuid:item_id>/move/", views.StepMoveView.as_view(), name="step_move"),
+    path(f"{P}close/", views.PlanCloseView.as_view(), name="plan_close"),
     path(f"{P}contacts/add/", views.ContactAddView.as_view(), name="contact_add"),
     path(f"{P}contacts/<uuid:item_id>/", views.ContactEditView.as_view(), name="contact_edit"),
     path(

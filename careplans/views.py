@@ -43,7 +43,15 @@ from .forms import (
     SupporterForm,
     part_form_class,
 )
-from .models import TEXT_PARTS, CrisisContact, Goal, GoalStep, RecoveryPlan, Supporter
+from .models import (
+    REVIEW_SOON_DAYS,
+    TEXT_PARTS,
+    CrisisContact,
+    Goal,
+    GoalStep,
+    RecoveryPlan,
+    Supporter,
+)
 from .permissions import (
     can_agree_plan_of,
     can_comment_on_plan_of,
@@ -185,7 +193,9 @@ class PlanView(PlanPageMixin, TemplateView):
         context.update(self.base_context())
         context["breadcrumbs"] = context["breadcrumbs"][:-1]
         user = self.request.user
-        context["can_edit"] = can_edit_plan_of(user, self.person)
+        context["can_edit"] = can_edit_plan_of(user, self.person) and (
+            self.plan is None or self.plan.status != PlanStatus.CLOSED
+        )
         context["can_agree"] = can_agree_plan_of(user, self.person)
         context["can_comment"] = can_comment_on_plan_of(user, self.person)
         plan = plan_of(self.person)
@@ -207,6 +217,8 @@ class PlanView(PlanPageMixin, TemplateView):
             shown_status=plan.shown_status(today),
             status_label=dict(PlanStatus.choices)[plan.shown_status(today)],
             review_overdue=plan.review_due_on is not None and plan.review_due_on < today,
+            review_soon=plan.review_due_on is not None
+            and today <= plan.review_due_on <= today + datetime.timedelta(days=REVIEW_SOON_DAYS),
             versions=list(versions_of(plan)),
         )
         return context
@@ -436,6 +448,45 @@ class GoalMoveView(PlanPageMixin, View):
         services.goal_move(actor=self.actor, goal=goal, direction=direction, request=request)
         messages.success(request, f"The goal has been moved {direction}.")
         return HttpResponseRedirect(self.plan_url() + "#goals")
+
+
+class StepMoveView(PlanPageMixin, View):
+    """Move a step up or down its goal (POST only)."""
+
+    need = "edit"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = get_object_or_404(
+            GoalStep.objects.select_related("goal"),
+            public_id=kwargs["item_id"],
+            goal__plan=self.current_plan,
+        )
+        step.goal.plan = self.current_plan
+        direction = request.POST.get("direction", "")
+        if direction not in ("up", "down"):
+            raise Http404
+        services.step_move(actor=self.actor, step=step, direction=direction, request=request)
+        messages.success(request, f"The step has been moved {direction}.")
+        return HttpResponseRedirect(self.plan_url() + "#goals")
+
+
+class PlanCloseView(PlanPageMixin, TemplateView):
+    """Close the plan when the person leaves the service; its versions stay readable."""
+
+    template_name = "careplans/plan_close.html"
+    need = "edit"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(self.base_context())
+        _audit_read(self.request, self.person)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.current_plan.status != PlanStatus.CLOSED:
+            services.plan_close(actor=self.actor, plan=self.current_plan, request=request)
+        messages.success(request, "The plan has been closed.")
+        return HttpResponseRedirect(self.plan_url())
 
 
 class StepAddView(PlanFormView):

@@ -165,6 +165,40 @@ ROWS = {
             label="a goal from another person's plan",
         ),
     ],
+    "careplans:plan_close": [
+        *edit_cases(),
+        Case(
+            page(302, other_trust_staff=404, **EDIT_ROLES_NEVER),
+            kwargs=lambda w: {"public_id": plan_for(w.person).service_user.public_id},
+            method="post",
+            writes=True,
+            label="close (POST)",
+        ),
+    ],
+    "careplans:step_move": [
+        Case(
+            page(302, other_trust_staff=404, **EDIT_ROLES_NEVER),
+            kwargs=lambda w: {
+                "public_id": w.person.public_id,
+                "item_id": step_of(w.person).public_id,
+            },
+            method="post",
+            data=lambda w: {"direction": "up"},
+            writes=True,
+            label="person (POST)",
+        ),
+        Case(
+            page(404, other_trust_staff=302, **EDIT_ROLES_NEVER),
+            kwargs=lambda w: {
+                "public_id": w.foreign_person.public_id,
+                "item_id": step_of(w.foreign_person).public_id,
+            },
+            method="post",
+            data=lambda w: {"direction": "up"},
+            writes=True,
+            label="foreign_person (POST)",
+        ),
+    ],
     "careplans:step_add": edit_cases(lambda w, p: {"item_id": goal_of(p).public_id}),
     "careplans:step_edit": [
         *edit_cases(lambda w, p: {"item_id": step_of(p).public_id}),

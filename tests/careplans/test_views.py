@@ -355,3 +355,25 @@ def test_the_caseload_shows_plan_status_in_bounded_queries(
     assert response.status_code == 200
     assert "Review overdue" in body
     assert "Start a plan" in body
+
+
+def test_steps_move_and_a_closed_plan_offers_no_changes(world, coordinator_client):
+    plan = plan_for(world.person)
+    goal = GoalFactory(plan=plan)
+    first, second = GoalStepFactory(goal=goal, position=1), GoalStepFactory(goal=goal, position=2)
+    coordinator_client.post(
+        url("step_move", world.person, item_id=second.public_id), {"direction": "up"}
+    )
+    assert list(goal.steps.order_by("position")) == [second, first]
+
+    coordinator_client.post(url("plan_close", world.person))
+
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.CLOSED
+    body = coordinator_client.get(url("plan", world.person)).content.decode()
+    assert "This plan is closed" in body
+    assert "Add a goal" not in body
+    response = coordinator_client.post(
+        url("part_edit", world.person, part="about-me"), {"hopes": "x", "revision": "1"}
+    )
+    assert "This plan is closed and can no longer be changed." in response.content.decode()
