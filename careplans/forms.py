@@ -6,6 +6,7 @@ the save when someone else saved in the meantime.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -35,6 +36,17 @@ PROGRESS_CHOICES = [("", "Not rated yet")] + [(str(n), str(n)) for n in range(1,
 
 class RevisionMixin(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SubmissionMixin(forms.Form):
+    """A fresh id per add form: it becomes the new row's id, so a double submit adds once."""
+
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())
 
 
 def part_form_class(part: str) -> type[forms.Form]:
@@ -106,6 +118,10 @@ class GoalEditForm(RevisionMixin, GoalForm):
     pass
 
 
+class GoalAddForm(SubmissionMixin, GoalForm):
+    pass
+
+
 class StepForm(NhsFormHelperMixin, forms.Form):
     submit_label = "Save step"
 
@@ -130,6 +146,10 @@ class StepForm(NhsFormHelperMixin, forms.Form):
 
 
 class StepEditForm(RevisionMixin, StepForm):
+    pass
+
+
+class StepAddForm(SubmissionMixin, StepForm):
     pass
 
 
@@ -180,6 +200,10 @@ class CrisisContactForm(NhsFormHelperMixin, forms.Form):
 
 
 class CrisisContactEditForm(RevisionMixin, CrisisContactForm):
+    pass
+
+
+class CrisisContactAddForm(SubmissionMixin, CrisisContactForm):
     pass
 
 
@@ -236,7 +260,11 @@ class SupporterEditForm(RevisionMixin, SupporterForm):
     pass
 
 
-class CommentForm(NhsFormHelperMixin, forms.Form):
+class SupporterAddForm(SubmissionMixin, SupporterForm):
+    pass
+
+
+class CommentForm(NhsFormHelperMixin, SubmissionMixin):
     submit_label = "Add comment"
 
     part = forms.ChoiceField(

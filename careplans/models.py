@@ -253,6 +253,7 @@ class Supporter(models.Model):
 class PlanComment(models.Model):
     """A comment on one part of the plan, most often the person's own words about it."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="comments")
     part = models.CharField(max_length=16, choices=PlanPart.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

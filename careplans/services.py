@@ -8,6 +8,7 @@ succeeds; the other gets `StaleEdit` with what is saved now, and nothing is over
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -203,6 +204,35 @@ def _only(values: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
 
 
+def _earlier_submission(
+    model: type[models.Model], public_id: uuid.UUID | None, **scope: Any
+) -> Any:
+    """The row a double submit of the same add form already made, or None.
+
+    Add forms carry a fresh id that becomes the new row's public id, so the second of two
+    identical submits finds the first instead of adding a duplicate.
+    """
+    if public_id is None:
+        return None
+    existing = model._default_manager.filter(public_id=public_id, **scope).first()
+    if existing is None and model._default_manager.filter(public_id=public_id).exists():
+        raise ValidationError("This form has already been used. Open it again to add another.")
+    return existing
+
+
+def _save_new(obj: models.Model, **scope: Any) -> Any:
+    """Save a new row; if a simultaneous double submit saved it first, return that one."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        existing = _earlier_submission(type(obj), obj.public_id, **scope)  # type: ignore[attr-defined]
+        if existing is None:
+            raise
+        return existing
+    return obj
+
+
 def _next_position(queryset: models.QuerySet) -> int:
     return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
 
@@ -213,14 +243,23 @@ def goal_add(
     actor: User,
     plan: RecoveryPlan,
     values: dict[str, Any],
+    public_id: uuid.UUID | None = None,
     request: HttpRequest | None = None,
     via: str = "",
 ) -> Goal:
     _require_editor(actor, plan)
+    if earlier := _earlier_submission(Goal, public_id, plan=plan):
+        return earlier
     RecoveryPlan.objects.select_for_update().filter(pk=plan.pk).first()  # orders positions
-    goal = Goal(plan=plan, position=_next_position(plan.goals.all()), **_only(values, GOAL_FIELDS))
-    goal.full_clean()
-    goal.save()
+    goal = Goal(
+        plan=plan,
+        public_id=public_id or uuid.uuid4(),
+        position=_next_position(plan.goals.all()),
+        **_only(values, GOAL_FIELDS),
+    )
+    goal.full_clean(validate_unique=False)
+    if (saved := _save_new(goal, plan=plan)) is not goal:
+        return saved
     _plan_changed(plan)
     _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return goal
@@ -304,17 +343,24 @@ def step_add(
     actor: User,
     goal: Goal,
     values: dict[str, Any],
+    public_id: uuid.UUID | None = None,
     request: HttpRequest | None = None,
     via: str = "",
 ) -> GoalStep:
     plan = goal.plan
     _require_editor(actor, plan)
+    if earlier := _earlier_submission(GoalStep, public_id, goal=goal):
+        return earlier
     RecoveryPlan.objects.select_for_update().filter(pk=plan.pk).first()
     step = GoalStep(
-        goal=goal, position=_next_position(goal.steps.all()), **_only(values, STEP_FIELDS)
+        goal=goal,
+        public_id=public_id or uuid.uuid4(),
+        position=_next_position(goal.steps.all()),
+        **_only(values, STEP_FIELDS),
     )
-    step.full_clean()
-    step.save()
+    step.full_clean(validate_unique=False)
+    if (saved := _save_new(step, goal=goal)) is not step:
+        return saved
     _plan_changed(plan)
     _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return step
@@ -347,18 +393,23 @@ def crisis_contact_add(
     actor: User,
     plan: RecoveryPlan,
     values: dict[str, Any],
+    public_id: uuid.UUID | None = None,
     request: HttpRequest | None = None,
     via: str = "",
 ) -> CrisisContact:
     _require_editor(actor, plan)
+    if earlier := _earlier_submission(CrisisContact, public_id, plan=plan):
+        return earlier
     RecoveryPlan.objects.select_for_update().filter(pk=plan.pk).first()
     contact = CrisisContact(
         plan=plan,
+        public_id=public_id or uuid.uuid4(),
         position=_next_position(plan.crisis_contacts.all()),
         **_only(values, CONTACT_FIELDS),
     )
-    contact.full_clean()
-    contact.save()
+    contact.full_clean(validate_unique=False)
+    if (saved := _save_new(contact, plan=plan)) is not contact:
+        return saved
     _plan_changed(plan)
     _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return contact
@@ -410,14 +461,20 @@ def supporter_add(
     actor: User,
     plan: RecoveryPlan,
     values: dict[str, Any],
+    public_id: uuid.UUID | None = None,
     request: HttpRequest | None = None,
     via: str = "",
 ) -> Supporter:
     _require_editor(actor, plan)
-    supporter = Supporter(plan=plan, **_only(values, SUPPORTER_FIELDS))
+    if earlier := _earlier_submission(Supporter, public_id, plan=plan):
+        return earlier
+    supporter = Supporter(
+        plan=plan, public_id=public_id or uuid.uuid4(), **_only(values, SUPPORTER_FIELDS)
+    )
     _check_supporter(supporter)
-    supporter.full_clean()
-    supporter.save()
+    supporter.full_clean(validate_unique=False)
+    if (saved := _save_new(supporter, plan=plan)) is not supporter:
+        return saved
     _plan_changed(plan)
     _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return supporter
@@ -463,14 +520,24 @@ def comment_add(
     plan: RecoveryPlan,
     part: str,
     text: str,
+    public_id: uuid.UUID | None = None,
     request: HttpRequest | None = None,
     via: str = "",
 ) -> PlanComment:
     if not can_comment_on_plan_of(actor, plan.service_user):
         raise ValidationError("You cannot comment on this plan.")
-    comment = PlanComment(plan=plan, part=part, author=actor, text=text.strip())
-    comment.full_clean()
-    comment.save()
+    if earlier := _earlier_submission(PlanComment, public_id, plan=plan):
+        return earlier
+    comment = PlanComment(
+        plan=plan,
+        public_id=public_id or uuid.uuid4(),
+        part=part,
+        author=actor,
+        text=text.strip(),
+    )
+    comment.full_clean(validate_unique=False)
+    if (saved := _save_new(comment, plan=plan)) is not comment:
+        return saved
     _audit(actor, plan.service_user, AccessAction.CHANGE, request, via, "recovery plan comment")
     return comment
 

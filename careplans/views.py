@@ -31,16 +31,16 @@ from .choices import AgreementMethod, PlanPart, PlanStatus
 from .forms import (
     AgreeForm,
     CommentForm,
+    CrisisContactAddForm,
     CrisisContactEditForm,
-    CrisisContactForm,
+    GoalAddForm,
     GoalEditForm,
-    GoalForm,
     RecordAgreementForm,
     ReviewForm,
+    StepAddForm,
     StepEditForm,
-    StepForm,
+    SupporterAddForm,
     SupporterEditForm,
-    SupporterForm,
     part_form_class,
 )
 from .models import (
@@ -395,17 +395,21 @@ class PartEditView(PlanFormView):
 
 
 def _values(form: forms.Form) -> dict[str, Any]:
-    return {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("revision", "submission")}
 
 
 class GoalAddView(PlanFormView):
-    form_class = GoalForm
+    form_class = GoalAddForm
     title = "Add a goal"
     hint = "Write the goal in the person's own words: the life they want, not a treatment."
 
     def perform(self, form: forms.Form) -> str:
         services.goal_add(
-            actor=self.actor, plan=self.current_plan, values=_values(form), request=self.request
+            actor=self.actor,
+            plan=self.current_plan,
+            values=_values(form),
+            public_id=form.cleaned_data.get("submission"),
+            request=self.request,
         )
         return "The goal has been added."
 
@@ -490,7 +494,7 @@ class PlanCloseView(PlanPageMixin, TemplateView):
 
 
 class StepAddView(PlanFormView):
-    form_class = StepForm
+    form_class = StepAddForm
     title = "Add a step"
 
     def goal(self) -> Goal:
@@ -507,7 +511,13 @@ class StepAddView(PlanFormView):
     def perform(self, form: forms.Form) -> str:
         goal = self.goal()
         goal.plan = self.current_plan
-        services.step_add(actor=self.actor, goal=goal, values=_values(form), request=self.request)
+        services.step_add(
+            actor=self.actor,
+            goal=goal,
+            values=_values(form),
+            public_id=form.cleaned_data.get("submission"),
+            request=self.request,
+        )
         return "The step has been added."
 
 
@@ -530,13 +540,17 @@ class StepEditView(PlanFormView):
 
 
 class ContactAddView(PlanFormView):
-    form_class = CrisisContactForm
+    form_class = CrisisContactAddForm
     title = "Add a crisis contact"
     hint = "Someone to call in a crisis: a person the person trusts, or a service."
 
     def perform(self, form: forms.Form) -> str:
         services.crisis_contact_add(
-            actor=self.actor, plan=self.current_plan, values=_values(form), request=self.request
+            actor=self.actor,
+            plan=self.current_plan,
+            values=_values(form),
+            public_id=form.cleaned_data.get("submission"),
+            request=self.request,
         )
         return "The crisis contact has been added."
 
@@ -592,13 +606,17 @@ class ContactRemoveView(PlanPageMixin, View):
 
 
 class SupporterAddView(PlanFormView):
-    form_class = SupporterForm
+    form_class = SupporterAddForm
     title = "Add a supporter"
     hint = "Family, a friend or a carer who takes part, with what the person agrees to share."
 
     def perform(self, form: forms.Form) -> str:
         services.supporter_add(
-            actor=self.actor, plan=self.current_plan, values=_values(form), request=self.request
+            actor=self.actor,
+            plan=self.current_plan,
+            values=_values(form),
+            public_id=form.cleaned_data.get("submission"),
+            request=self.request,
         )
         return "The supporter has been added."
 
@@ -641,6 +659,7 @@ class CommentView(PlanFormView):
             plan=self.current_plan,
             part=form.cleaned_data["part"],
             text=form.cleaned_data["text"],
+            public_id=form.cleaned_data.get("submission"),
             request=self.request,
         )
         return "Your comment has been added."

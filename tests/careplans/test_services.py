@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -430,3 +431,22 @@ def test_an_administrator_sets_only_their_own_trusts_review_interval(world, clie
     assert response.status_code == 302
     assert services.review_interval_months(trust_id=world.trust.pk) == 6
     assert services.review_interval_months(trust_id=world.other_trust.pk) == 12
+
+
+def test_an_add_replayed_with_the_same_id_returns_the_first_and_another_plan_refuses_it(
+    plan, coordinator, world
+):
+    submission = uuid.uuid4()
+    values = {"life_area": "work", "description": "Volunteer"}
+    first = services.goal_add(actor=coordinator, plan=plan, values=values, public_id=submission)
+    again = services.goal_add(actor=coordinator, plan=plan, values=values, public_id=submission)
+    assert first.pk == again.pk
+    assert plan.goals.count() == 1
+
+    other_plan = services.plan_create(
+        actor=world.user("team_leader"), service_user=world.teammate_person
+    )
+    with pytest.raises(ValidationError):
+        services.goal_add(
+            actor=world.user("team_leader"), plan=other_plan, values=values, public_id=submission
+        )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -377,3 +379,27 @@ def test_steps_move_and_a_closed_plan_offers_no_changes(world, coordinator_clien
         url("part_edit", world.person, part="about-me"), {"hopes": "x", "revision": "1"}
     )
     assert "This plan is closed and can no longer be changed." in response.content.decode()
+
+
+def test_a_double_submitted_add_form_adds_once(world, coordinator_client):
+    plan_for(world.person)
+    form = coordinator_client.get(url("contact_add", world.person)).content.decode()
+    submission = re.search(r'name="submission" value="([0-9a-f-]+)"', form).group(1)
+    data = {
+        "name": "Priya",
+        "relationship": "Sister",
+        "phone": "01632 960 001",
+        "submission": submission,
+    }
+
+    first = coordinator_client.post(url("contact_add", world.person), data)
+    second = coordinator_client.post(url("contact_add", world.person), data)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert RecoveryPlan.objects.get(service_user=world.person).crisis_contacts.count() == 1
+    # A fresh form adds another.
+    other = coordinator_client.post(
+        url("contact_add", world.person), {**data, "submission": str(uuid.uuid4())}
+    )
+    assert other.status_code == 302
+    assert RecoveryPlan.objects.get(service_user=world.person).crisis_contacts.count() == 2
