@@ -403,3 +403,88 @@ def test_a_double_submitted_add_form_adds_once(world, coordinator_client):
     )
     assert other.status_code == 302
     assert RecoveryPlan.objects.get(service_user=world.person).crisis_contacts.count() == 2
+
+
+def test_recording_agreement_after_the_plan_changed_says_so_and_records_nothing(
+    world, coordinator_client
+):
+    plan = plan_for(world.person)
+    seen = plan.revision
+    services.plan_part_update(
+        actor=world.user("team_leader"), plan=plan, part="about", revision=1, values={"hopes": "x"}
+    )
+    today = timezone.localdate()
+    response = coordinator_client.post(
+        url("record_agreement", world.person),
+        {
+            "revision": str(seen),
+            "agreed_on_0": today.day,
+            "agreed_on_1": today.month,
+            "agreed_on_2": today.year,
+            "method": "phone",
+        },
+    )
+    body = response.content.decode()
+    assert "The plan changed since you opened this page." in body
+    assert f'name="revision" value="{seen + 1}"' in body
+    assert not PlanVersion.objects.exists()
+
+
+def test_sharing_with_a_supporter_asks_for_the_date_of_consent(world, coordinator_client):
+    plan_for(world.person)
+    response = coordinator_client.post(
+        url("supporter_add", world.person),
+        {"name": "Dev", "kind": "family", "shared_parts": ["crisis", "keeping_well"]},
+    )
+    body = response.content.decode()
+    assert "Enter the date the person agreed to share these parts." in body
+    assert 'href="#id_consent_recorded_on_0"' in body
+
+
+def test_edit_pages_open_with_what_is_saved(world, coordinator_client):
+    plan = plan_for(world.person)
+    goal = GoalFactory(
+        plan=plan,
+        description="Swim twice a week",
+        target_date=datetime.date(2027, 3, 9),
+        progress=4,
+    )
+    step = GoalStepFactory(goal=goal, what="Buy goggles", by_when=datetime.date(2027, 1, 2))
+    supporter = SupporterFactory(
+        plan=plan, shared_parts=["crisis"], consent_recorded_on=datetime.date(2026, 5, 1)
+    )
+
+    body = coordinator_client.get(
+        url("goal_edit", world.person, item_id=goal.public_id)
+    ).content.decode()
+    assert "Swim twice a week</textarea>" in body
+    assert 'name="target_date_0" type="text" inputmode="numeric" value="9"' in body
+    assert '<option value="4" selected>' in body
+    body = coordinator_client.get(
+        url("step_edit", world.person, item_id=step.public_id)
+    ).content.decode()
+    assert "Buy goggles</textarea>" in body
+    assert 'name="by_when_2" type="text" inputmode="numeric" value="2027"' in body
+    body = coordinator_client.get(
+        url("supporter_edit", world.person, item_id=supporter.public_id)
+    ).content.decode()
+    assert 'value="crisis" checked' in body
+
+
+def test_marking_a_step_done(world, coordinator_client):
+    step = GoalStepFactory(goal=GoalFactory(plan=plan_for(world.person)))
+    today = timezone.localdate()
+    response = coordinator_client.post(
+        url("step_edit", world.person, item_id=step.public_id),
+        {
+            "what": step.what,
+            "who": "me",
+            "done_on_0": today.day,
+            "done_on_1": today.month,
+            "done_on_2": today.year,
+            "revision": "1",
+        },
+    )
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert (step.done_on, step.revision) == (today, 2)
