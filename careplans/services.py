@@ -88,19 +88,27 @@ def _plan_changed(plan: RecoveryPlan, **part_revision: Any) -> None:
     )
 
 
-def _compare_and_set(obj: models.Model, *, seen: int, values: dict[str, Any]) -> models.Model:
-    """Write `values` to a goal, step, contact or supporter if it is still at revision `seen`."""
+def _compare_and_set(obj: models.Model, *, seen: int, values: dict[str, Any]) -> bool:
+    """Write `values` to a goal, step, contact or supporter if it is still at revision `seen`.
+
+    Returns whether anything changed: saving what is already saved is not a change, and is
+    not refused even if someone else saved the same words meanwhile.
+    """
     model = type(obj)
+    current = model._default_manager.select_for_update().get(pk=obj.pk)
     for name, value in values.items():
         setattr(obj, name, value)
     obj.full_clean(exclude=["revision"], validate_unique=False)
+    if all(getattr(current, name) == getattr(obj, name) for name in values):
+        obj.refresh_from_db()
+        return False
     updated = model._default_manager.filter(pk=obj.pk, revision=seen).update(
         **values, revision=F("revision") + 1
     )
     if not updated:
-        raise StaleEdit(model._default_manager.get(pk=obj.pk))
+        raise StaleEdit(current)
     obj.refresh_from_db()
-    return obj
+    return True
 
 
 def review_interval_months(*, trust_id: int) -> int:
@@ -155,12 +163,16 @@ def plan_part_update(
     for name, value in cleaned.items():
         setattr(plan, name, value)
     plan.full_clean(exclude=["service_user", "created_by"])
+    current = RecoveryPlan.objects.select_for_update().get(pk=plan.pk)
+    if all(getattr(current, name) == value for name, value in cleaned.items()):
+        plan.refresh_from_db()
+        return plan  # nothing changed: not a new revision, nor a reason to agree again
     counter = f"{part}_revision"
     updated = RecoveryPlan.objects.filter(pk=plan.pk, **{counter: revision}).update(
         **cleaned, **{counter: F(counter) + 1}
     )
     if not updated:
-        raise StaleEdit(RecoveryPlan.objects.get(pk=plan.pk))
+        raise StaleEdit(current)
     _plan_changed(plan)
     _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     plan.refresh_from_db()
@@ -277,9 +289,9 @@ def goal_update(
 ) -> Goal:
     plan = goal.plan
     _require_editor(actor, plan)
-    _compare_and_set(goal, seen=revision, values=_only(values, GOAL_FIELDS))
-    _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    if _compare_and_set(goal, seen=revision, values=_only(values, GOAL_FIELDS)):
+        _plan_changed(plan)
+        _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return goal
 
 
@@ -378,9 +390,9 @@ def step_update(
 ) -> GoalStep:
     plan = step.goal.plan
     _require_editor(actor, plan)
-    _compare_and_set(step, seen=revision, values=_only(values, STEP_FIELDS))
-    _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    if _compare_and_set(step, seen=revision, values=_only(values, STEP_FIELDS)):
+        _plan_changed(plan)
+        _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return step
 
 
@@ -427,9 +439,9 @@ def crisis_contact_update(
 ) -> CrisisContact:
     plan = contact.plan
     _require_editor(actor, plan)
-    _compare_and_set(contact, seen=revision, values=_only(values, CONTACT_FIELDS))
-    _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    if _compare_and_set(contact, seen=revision, values=_only(values, CONTACT_FIELDS)):
+        _plan_changed(plan)
+        _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return contact
 
 
@@ -494,9 +506,9 @@ def supporter_update(
     _require_editor(actor, plan)
     draft = Supporter(**{**{f: getattr(supporter, f) for f in SUPPORTER_FIELDS}, **values})
     _check_supporter(draft)
-    _compare_and_set(supporter, seen=revision, values=_only(values, SUPPORTER_FIELDS))
-    _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    if _compare_and_set(supporter, seen=revision, values=_only(values, SUPPORTER_FIELDS)):
+        _plan_changed(plan)
+        _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return supporter
 
 

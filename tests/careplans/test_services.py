@@ -450,3 +450,21 @@ def test_an_add_replayed_with_the_same_id_returns_the_first_and_another_plan_ref
         services.goal_add(
             actor=world.user("team_leader"), plan=other_plan, values=values, public_id=submission
         )
+
+
+def test_saving_what_is_already_saved_changes_nothing(plan, coordinator, world):
+    services.plan_agree(actor=world.user("service_user"), plan=plan, revision=plan.revision)
+    plan.refresh_from_db()
+    services.plan_part_update(
+        actor=coordinator,
+        plan=plan,
+        part="about",
+        revision=1,
+        values={"what_matters": "", "strengths": "", "hopes": ""},
+    )
+    goal = GoalFactory(plan=plan, description="Swim")
+    services.goal_update(actor=coordinator, goal=goal, revision=1, values={"description": "Swim"})
+
+    plan.refresh_from_db()
+    goal.refresh_from_db()
+    assert (plan.about_revision, goal.revision, plan.status) == (1, 1, PlanStatus.AGREED)
