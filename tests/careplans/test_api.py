@@ -8,6 +8,7 @@ from django.urls import reverse
 from careplans.models import Goal, RecoveryPlan
 from directory.models import AccessEvent
 from tests.conftest import ROLES
+from tests.factories import ServiceUserFactory
 
 from .factories import GoalFactory, plan_for
 
@@ -158,3 +159,19 @@ def test_the_schema_documents_the_plan_endpoints(world, client_for):
     schema = client_for(world.user("care_coordinator")).get(reverse("api-schema")).content.decode()
     assert "/api/plans/{public_id}/parts/{part}/" in schema
     assert "'409':" in schema
+
+
+def test_the_list_takes_a_bounded_number_of_queries(
+    world, client_for, django_assert_max_num_queries
+):
+    leader = world.user("team_leader")
+    for _ in range(35):
+        plan_for(
+            ServiceUserFactory(team=world.team, care_coordinator=world.user("care_coordinator"))
+        )
+    client = client_for(leader)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("api:plan-list"))
+
+    assert response.json()["count"] == 35

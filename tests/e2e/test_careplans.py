@@ -17,7 +17,8 @@ from .conftest import AXE, PHONE, check_page, sign_in
 
 
 def _second_session(browser, live_server, user):
-    """Another person's browser, set up like the `context` fixture."""
+    """Another person's browser, set up like the `context` and `page` fixtures: axe loaded,
+    nothing off-site, console errors collected (checked by `_no_console_errors`)."""
     other = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     other.add_init_script(path=str(AXE))
     origin = live_server.url
@@ -26,7 +27,19 @@ def _second_session(browser, live_server, user):
         lambda route: route.continue_() if route.request.url.startswith(origin) else route.abort(),
     )
     sign_in(other, live_server, user)
-    return other
+    second = other.new_page()
+    second.console_errors = []
+    second.on(
+        "console",
+        lambda msg: second.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    second.on("pageerror", lambda exc: second.console_errors.append(str(exc)))
+    return other, second
+
+
+def _no_console_errors(page) -> None:
+    real = [e for e in page.console_errors if "net::ERR_FAILED" not in e]
+    assert not real, f"console errors: {real}"
 
 
 def test_a_coordinator_writes_a_plan_and_the_person_reads_and_agrees_it(
@@ -81,8 +94,7 @@ def test_a_coordinator_writes_a_plan_and_the_person_reads_and_agrees_it(
     check_page(page, "plan-written")
 
     # Then the person signs in, finds their plan with crisis contacts first, and agrees it
-    person_context = _second_session(browser, live_server, world.user("service_user"))
-    person = person_context.new_page()
+    person_context, person = _second_session(browser, live_server, world.user("service_user"))
     person.goto(f"{live_server.url}/")
     person.get_by_role("link", name="Your recovery plan").first.click()
     expect(person.get_by_role("heading", level=1)).to_have_text("Your recovery plan")
@@ -104,6 +116,7 @@ def test_a_coordinator_writes_a_plan_and_the_person_reads_and_agrees_it(
     expect(person.get_by_text("You agreed your plan; it is kept as version 1.")).to_be_visible()
     expect(person.get_by_role("link", name="Version 1")).to_be_visible()
     check_page(person, "plan-person-agreed")
+    _no_console_errors(person)
     person_context.close()
 
     version = PlanVersion.objects.get()
@@ -118,8 +131,7 @@ def test_two_people_editing_the_same_part_lose_nothing(page, context, browser, l
     # Given the coordinator and the team leader both open "About me"
     sign_in(context, live_server, world.user("care_coordinator"))
     page.goto(edit_url)
-    leader_context = _second_session(browser, live_server, world.user("team_leader"))
-    leader = leader_context.new_page()
+    leader_context, leader = _second_session(browser, live_server, world.user("team_leader"))
     leader.goto(edit_url)
 
     # When the team leader saves first, then the coordinator saves
@@ -137,6 +149,10 @@ def test_two_people_editing_the_same_part_lose_nothing(page, context, browser, l
     expect(table).to_contain_text("Funny, loyal")
     expect(page.get_by_label("My strengths")).to_have_value("Funny, loyal")
     check_page(page, "plan-conflict")
+    page.set_viewport_size(PHONE)
+    check_page(page, "plan-conflict-phone")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the conflict page scrolls sideways on a phone ({width}px)"
     plan.refresh_from_db()
     assert plan.strengths == "Patient, a good cook"
 
@@ -146,6 +162,7 @@ def test_two_people_editing_the_same_part_lose_nothing(page, context, browser, l
     expect(page.get_by_text("About me has been saved.")).to_be_visible()
     plan.refresh_from_db()
     assert plan.strengths == "Patient, a good cook; funny, loyal"
+    _no_console_errors(leader)
     leader_context.close()
 
 
@@ -233,6 +250,9 @@ def test_versions_compare_and_print_on_desktop_and_phone(page, context, live_ser
         (base, "plan-phone"),
         (f"{base}versions/compare/?from=1&to=2", "plan-compare-phone"),
         (f"{base}parts/about-me/", "plan-about-me-phone"),
+        (f"{base}versions/1/", "plan-version-phone"),
+        (f"{base}review/", "plan-review-phone"),
+        (f"{base}print/", "plan-print-phone"),
         ("/caseload/", "plans-caseload-phone"),
     ]:
         page.goto(path if path.startswith("http") else f"{live_server.url}{path}")
