@@ -710,6 +710,14 @@ class RecordAgreementView(PlanFormView):
     title = "Record the person's agreement"
     hint = "Record agreement the person gave to the plan as it stands now."
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.current_plan.status == PlanStatus.AGREED:
+            messages.success(
+                request, "The plan is agreed as it stands: there is nothing new to record."
+            )
+            return HttpResponseRedirect(self.plan_url())
+        return super().get(request, *args, **kwargs)
+
     def get_initial(self) -> dict[str, Any]:
         return {"revision": self.current_plan.revision}
 

@@ -488,3 +488,15 @@ def test_marking_a_step_done(world, coordinator_client):
     assert response.status_code == 302
     step.refresh_from_db()
     assert (step.done_on, step.revision) == (today, 2)
+
+
+def test_there_is_nothing_to_record_or_agree_on_an_agreed_plan(
+    world, coordinator_client, client_for
+):
+    plan = plan_for(world.person)
+    services.plan_agree(actor=world.user("service_user"), plan=plan, revision=plan.revision)
+
+    response = coordinator_client.get(url("record_agreement", world.person), follow=True)
+    assert "nothing new to record" in response.content.decode()
+    response = client_for(world.user("service_user")).get(url("agree", world.person), follow=True)
+    assert "nothing new to agree" in response.content.decode()
