@@ -81,7 +81,7 @@ def test_a_plan_page_with_30_goals_takes_a_bounded_number_of_queries(
         )
     services.plan_agree(actor=world.user("service_user"), plan=plan, revision=plan.revision)
 
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(20):
         response = coordinator_client.get(url("plan", world.person))
 
     assert response.status_code == 200
