@@ -15,6 +15,8 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.views.generic import ListView
 
+from careplans.permissions import may_write_plans
+from careplans.selectors import plan_summaries_for
 from directory.forms import ServiceUserSearchForm
 from directory.models import ServiceUser
 from directory.permissions import acting_user, can_add_service_user, may_use_caseload, roles_of
@@ -57,6 +59,8 @@ class CaseloadView(LoginRequiredMixin, ListView):
             search=self.request.GET.get("q", ""),
             can_add=can_add_service_user(self.request.user),
             can_invite_caseload=bool(roles.coordinates_in),
+            plan_summaries=plan_summaries_for([person.pk for person in context["people"]]),
+            may_start_plans=may_write_plans(self.request.user),
         )
         checkins = checkin_status_for(context["people"])  # one query for the page shown
         for person in context["people"]:

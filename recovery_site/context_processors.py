@@ -25,6 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
     if may_use_caseload(user):
         items.append(("Caseload", reverse("caseload")))
+    if roles.is_service_user:
+        items.append(("Your recovery plan", reverse("careplans:own_plan")))
     if may_view_trust_overview(user):
         items.append(("Teams", reverse("directory:teams")))
     if may_view_staff_directory(user):

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from careplans.api import PlanViewSet
 from directory.api import ServiceUserViewSet, TeamViewSet
 from surveys.api import InstrumentViewSet, PersonScoresViewSet, ResponseViewSet
 
@@ -18,6 +19,7 @@ router.register("service-users", ServiceUserViewSet, basename="service-user")
 router.register("check-in-instruments", InstrumentViewSet, basename="checkin-instrument")
 router.register("check-ins", ResponseViewSet, basename="checkin")
 router.register("check-in-scores", PersonScoresViewSet, basename="checkin-scores")
+router.register("plans", PlanViewSet, basename="plan")
 
 auth_patterns = [
     path(
@@ -63,6 +65,7 @@ urlpatterns = [
     path("account/", include(auth_patterns)),
     path("", include("directory.urls")),
     path("", include("surveys.urls")),
+    path("", include("careplans.urls")),
     path("admin/", admin.site.urls),
     path("api/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

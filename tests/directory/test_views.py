@@ -44,7 +44,8 @@ def test_caseload_query_count_does_not_grow_with_the_caseload(
     ServiceUserFactory.create_batch(60, team=world.team, care_coordinator=coordinator)
     client = client_for(coordinator)
 
-    with django_assert_max_num_queries(12):
+    # Sign-in, roles, the page and its count, the audit, and one query per app that adds a column.
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("caseload"))
 
     assert response.context["paginator"].count == 61

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from careplans.demo import seed_careplans
 from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS, seed_directory
 from surveys.demo import seed_surveys
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         directory = seed_directory()
         seed_surveys(directory)
+        seed_careplans(directory)
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Every person in it is fictional.")
         )

@@ -1,0 +1,346 @@
+"""Recovery plans over the API, under the page rules and through the same services.
+
+Writes quote the revision they started from; a stale revision answers 409 Conflict with the
+saved values, and nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from directory.models import ServiceUser
+from directory.services import access_record, access_records
+
+from . import services
+from .choices import GoalStatus, LifeArea
+from .models import TEXT_PARTS, Goal, RecoveryPlan
+from .permissions import (
+    can_edit_plan_of,
+    can_view_plan_of,
+    may_read_plans,
+    may_write_plans,
+)
+from .selectors import plan_list
+from .services import RESOURCE, StaleEdit
+from .versions import plan_with_parts
+
+API_PARTS = {"about": "about", "keeping-well": "keeping_well", "crisis": "crisis"}
+
+
+class PlanPersonSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="display_name")
+
+
+class StepSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    revision = serializers.IntegerField()
+    what = serializers.CharField()
+    who = serializers.CharField()
+    by_when = serializers.DateField(allow_null=True)
+    done_on = serializers.DateField(allow_null=True)
+
+
+class GoalSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    revision = serializers.IntegerField()
+    life_area = serializers.CharField()
+    description = serializers.CharField()
+    why_it_matters = serializers.CharField()
+    target_date = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    progress = serializers.IntegerField(allow_null=True)
+    steps = StepSerializer(many=True, source="steps.all")
+
+
+class ContactSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    revision = serializers.IntegerField()
+    name = serializers.CharField()
+    relationship = serializers.CharField()
+    phone = serializers.CharField()
+    when_to_call = serializers.CharField()
+
+
+class SupporterSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    revision = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    relationship = serializers.CharField()
+    contact = serializers.CharField()
+    shared_parts = serializers.ListField(child=serializers.CharField())
+    consent_recorded_on = serializers.DateField(allow_null=True)
+    told_of_carer_assessment = serializers.BooleanField()
+
+
+class PartSerializer(serializers.Serializer):
+    """One free-text part: its fields and the revision to quote when changing it."""
+
+    revision = serializers.IntegerField()
+    fields = serializers.DictField(child=serializers.CharField())
+
+
+def _part(plan: RecoveryPlan, part: str) -> dict[str, Any]:
+    return {
+        "revision": plan.revision_of(part),
+        "fields": {name: getattr(plan, name) for name in TEXT_PARTS[part]},
+    }
+
+
+class PlanSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    service_user = PlanPersonSerializer()
+    status = serializers.SerializerMethodField()
+    review_due_on = serializers.DateField(allow_null=True)
+    revision = serializers.IntegerField()
+
+    def get_status(self, plan: RecoveryPlan) -> str:
+        return plan.shown_status(timezone.localdate())
+
+
+class PlanSerializer(PlanSummarySerializer):
+    about = serializers.SerializerMethodField()
+    keeping_well = serializers.SerializerMethodField()
+    crisis = serializers.SerializerMethodField()
+    crisis_contacts = ContactSerializer(many=True, source="crisis_contacts.all")
+    goals = GoalSerializer(many=True, source="goals.all")
+    supporters = SupporterSerializer(many=True, source="supporters.all")
+
+    @extend_schema_field(PartSerializer)
+    def get_about(self, plan: RecoveryPlan) -> dict[str, Any]:
+        return _part(plan, "about")
+
+    @extend_schema_field(PartSerializer)
+    def get_keeping_well(self, plan: RecoveryPlan) -> dict[str, Any]:
+        return _part(plan, "keeping_well")
+
+    @extend_schema_field(PartSerializer)
+    def get_crisis(self, plan: RecoveryPlan) -> dict[str, Any]:
+        return _part(plan, "crisis")
+
+
+class PlanCreateSerializer(serializers.Serializer):
+    service_user = serializers.UUIDField(help_text="The id of a person on your caseload.")
+
+
+class PartUpdateSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(
+        min_value=1, help_text="The part's revision you started from, as last read."
+    )
+    fields = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=5000),
+        help_text="The part's fields by name; fields left out are emptied.",
+    )
+
+
+class GoalWriteSerializer(serializers.Serializer):
+    life_area = serializers.ChoiceField(choices=LifeArea.choices)
+    description = serializers.CharField(max_length=2000)
+    why_it_matters = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    target_date = serializers.DateField(allow_null=True, default=None)
+    status = serializers.ChoiceField(choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED)
+    progress = serializers.IntegerField(min_value=1, max_value=10, allow_null=True, default=None)
+
+
+class GoalUpdateSerializer(GoalWriteSerializer):
+    revision = serializers.IntegerField(min_value=1)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    current = serializers.DictField(help_text="What is saved now, with its revision.")
+
+
+def _conflict(current: dict[str, Any]) -> Response:
+    return Response(
+        {
+            "detail": "Someone else saved this first. Nothing was overwritten: merge with "
+            "`current` and send again quoting its revision.",
+            "current": current,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def _bad_request(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Recovery plans you may read", responses=PlanSummarySerializer),
+    retrieve=extend_schema(summary="One recovery plan, with all its parts"),
+    create=extend_schema(
+        summary="Start a person's recovery plan",
+        request=PlanCreateSerializer,
+        responses={201: PlanSerializer},
+    ),
+)
+class PlanViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = PlanSerializer
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+    def get_queryset(self) -> QuerySet[RecoveryPlan]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return RecoveryPlan.objects.none()
+        if not may_read_plans(self.request.user):
+            raise PermissionDenied
+        return plan_list(user=self.request.user)  # type: ignore[arg-type]
+
+    def _plan(self, public_id: Any, *, write: bool = False) -> RecoveryPlan:
+        if not (may_write_plans if write else may_read_plans)(self.request.user):
+            raise PermissionDenied
+        plan = (
+            plan_with_parts(RecoveryPlan.objects.select_related("service_user"))
+            .filter(public_id=public_id)
+            .first()
+        )
+        if plan is None or not can_view_plan_of(self.request.user, plan.service_user):
+            raise Http404
+        if write and not can_edit_plan_of(self.request.user, plan.service_user):
+            raise PermissionDenied
+        return plan
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        access_records(
+            actor=request.user,  # type: ignore[arg-type]
+            service_users=[plan.service_user for plan in page],
+            resource=RESOURCE,
+            request=request,
+        )
+        return self.get_paginated_response(PlanSummarySerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        plan = self._plan(kwargs["public_id"])
+        access_record(
+            actor=request.user, service_user=plan.service_user, resource=RESOURCE, request=request
+        )  # type: ignore[arg-type]
+        return Response(PlanSerializer(plan).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may_write_plans(request.user):
+            raise PermissionDenied
+        incoming = PlanCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        person = ServiceUser.objects.filter(
+            public_id=incoming.validated_data["service_user"]
+        ).first()
+        if person is None or not can_edit_plan_of(request.user, person):
+            raise ValidationError(
+                {"service_user": ["Unknown person: give the id of someone on your caseload."]}
+            )
+        existed = RecoveryPlan.objects.filter(service_user=person).exists()
+        plan = services.plan_create(actor=request.user, service_user=person, request=request)  # type: ignore[arg-type]
+        plan = self._plan(plan.public_id)
+        return Response(
+            PlanSerializer(plan).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Change one free-text part (about, keeping-well or crisis)",
+        request=PartUpdateSerializer,
+        responses={
+            200: PlanSerializer,
+            409: ConflictSerializer,
+            400: OpenApiResponse(description="Invalid"),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["put"],
+        url_path=r"parts/(?P<part>about|keeping-well|crisis)",
+        url_name="part",
+    )
+    def part(self, request: Request, public_id: Any = None, part: str = "") -> Response:
+        plan = self._plan(public_id, write=True)
+        incoming = PartUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        name = API_PARTS[part]
+        try:
+            services.plan_part_update(
+                actor=request.user,  # type: ignore[arg-type]
+                plan=plan,
+                part=name,
+                revision=incoming.validated_data["revision"],
+                values=incoming.validated_data["fields"],
+                request=request,
+            )
+        except StaleEdit as stale:
+            return _conflict(_part(stale.current, name))  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise _bad_request(exc) from exc
+        return Response(PlanSerializer(self._plan(public_id)).data)
+
+    @extend_schema(
+        summary="Add a goal",
+        request=GoalWriteSerializer,
+        responses={201: GoalSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="goals", url_name="goals")
+    def add_goal(self, request: Request, public_id: Any = None) -> Response:
+        plan = self._plan(public_id, write=True)
+        incoming = GoalWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            goal = services.goal_add(
+                actor=request.user, plan=plan, values=dict(incoming.validated_data), request=request
+            )  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise _bad_request(exc) from exc
+        return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a goal",
+        request=GoalUpdateSerializer,
+        responses={200: GoalSerializer, 409: ConflictSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["put"],
+        url_path=r"goals/(?P<goal_id>[0-9a-f-]{36})",
+        url_name="goal",
+    )
+    def update_goal(self, request: Request, public_id: Any = None, goal_id: str = "") -> Response:
+        plan = self._plan(public_id, write=True)
+        goal = next((g for g in plan.goals.all() if str(g.public_id) == goal_id), None)
+        if goal is None:
+            raise Http404
+        incoming = GoalUpdateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        values = dict(incoming.validated_data)
+        revision = values.pop("revision")
+        try:
+            goal = services.goal_update(
+                actor=request.user, goal=goal, revision=revision, values=values, request=request
+            )  # type: ignore[arg-type]
+        except StaleEdit as stale:
+            saved = cast(Goal, stale.current)
+            return _conflict(GoalWriteSerializer(saved).data | {"revision": saved.revision})
+        except DjangoValidationError as exc:
+            raise _bad_request(exc) from exc
+        return Response(GoalSerializer(Goal.objects.prefetch_related("steps").get(pk=goal.pk)).data)

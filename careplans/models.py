@@ -1,0 +1,330 @@
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from directory.models import ServiceUser, Trust
+
+from .choices import (
+    AgreementMethod,
+    GoalStatus,
+    LifeArea,
+    PlanPart,
+    PlanStatus,
+    StepWho,
+    SupporterKind,
+)
+
+DEFAULT_REVIEW_INTERVAL_MONTHS = 12
+REVIEW_SOON_DAYS = 30
+
+# The free-text parts of a plan, each edited on its own page and guarded by its own revision
+# counter, so that two people editing different parts never refuse each other.
+TEXT_PARTS: dict[str, tuple[str, ...]] = {
+    PlanPart.ABOUT: ("what_matters", "strengths", "hopes"),
+    PlanPart.KEEPING_WELL: ("stay_well", "set_backs", "early_signs", "early_signs_actions"),
+    PlanPart.CRISIS: (
+        "crisis_helps",
+        "crisis_unhelpful",
+        "practical_arrangements",
+        "treatment_preferences",
+    ),
+}
+
+
+class TrustPlanSettings(models.Model):
+    """How a trust runs its recovery plans; a trust without a row uses the defaults."""
+
+    trust = models.OneToOneField(Trust, on_delete=models.CASCADE, related_name="plan_settings")
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=DEFAULT_REVIEW_INTERVAL_MONTHS,
+        help_text="How long after agreement a plan is due for review.",
+    )
+
+    class Meta:
+        verbose_name = "trust plan settings"
+        verbose_name_plural = "trust plan settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_interval_months__gte=1, review_interval_months__lte=36),
+                name="plan_settings_interval_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan settings for {self.trust}"
+
+
+class RecoveryPlan(models.Model):
+    """A person's current recovery plan, written with them and largely in their own words.
+
+    One per person. Its free-text parts live here, each with a revision counter that an edit must
+    quote (optimistic concurrency); goals, crisis contacts and supporters have their own rows.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service_user = models.OneToOneField(
+        ServiceUser, on_delete=models.PROTECT, related_name="recovery_plan"
+    )
+    status = models.CharField(max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    review_due_on = models.DateField("Review due", null=True, blank=True)
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revision = models.PositiveIntegerField(
+        default=1, help_text="Goes up with every change to any part: agreement quotes it."
+    )
+
+    # About me
+    what_matters = models.TextField("What matters to me", blank=True)
+    strengths = models.TextField("My strengths", blank=True)
+    hopes = models.TextField("My hopes", blank=True)
+    about_revision = models.PositiveIntegerField(default=1)
+    # Keeping well
+    stay_well = models.TextField("Things I do to stay well", blank=True)
+    set_backs = models.TextField("What tends to set me back", blank=True)
+    early_signs = models.TextField("Early warning signs", blank=True)
+    early_signs_actions = models.TextField(
+        "What I and others should do when they appear", blank=True
+    )
+    keeping_well_revision = models.PositiveIntegerField(default=1)
+    # Crisis and contingency
+    crisis_helps = models.TextField("What helps in a crisis", blank=True)
+    crisis_unhelpful = models.TextField("What does not help", blank=True)
+    practical_arrangements = models.TextField(
+        "Practical arrangements", blank=True, help_text="Children, pets, bills, home."
+    )
+    treatment_preferences = models.TextField("Treatment preferences", blank=True)
+    crisis_revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=PlanStatus.values), name="plan_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revision__gte=1)
+                & models.Q(about_revision__gte=1)
+                & models.Q(keeping_well_revision__gte=1)
+                & models.Q(crisis_revision__gte=1),
+                name="plan_revisions_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["review_due_on"], name="plan_review_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Recovery plan of {self.service_user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("careplans:plan", kwargs={"public_id": self.service_user.public_id})
+
+    def revision_of(self, part: str) -> int:
+        return getattr(self, f"{part}_revision")
+
+    def shown_status(self, today: datetime.date) -> str:
+        """The status as people see it: an agreed plan past its review date is due for review."""
+        if (
+            self.status == PlanStatus.AGREED
+            and self.review_due_on is not None
+            and self.review_due_on <= today
+        ):
+            return PlanStatus.REVIEW_DUE
+        return self.status
+
+
+class Goal(models.Model):
+    """Something the person wants for their life, in their words, with the steps towards it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="goals")
+    position = models.PositiveIntegerField(default=0)
+    life_area = models.CharField(max_length=32, choices=LifeArea.choices)
+    description = models.TextField("The goal, in the person's words")
+    why_it_matters = models.TextField("Why it matters", blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField("How far along (1 to 10)", null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(life_area__in=LifeArea.values), name="goal_life_area_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=GoalStatus.values), name="goal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__isnull=True)
+                | models.Q(progress__gte=1, progress__lte=10),
+                name="goal_progress_1_to_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class GoalStep(models.Model):
+    """One step towards a goal: what, who does it, by when, and when it was done."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(default=0)
+    what = models.TextField("What")
+    who = models.CharField(max_length=24, choices=StepWho.choices)
+    by_when = models.DateField("By when", null=True, blank=True)
+    done_on = models.DateField("Done on", null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(who__in=StepWho.values), name="goal_step_who_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.what[:60]
+
+
+class CrisisContact(models.Model):
+    """Who to call in a crisis, and when: shown first whenever the plan is opened."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="crisis_contacts")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    relationship = models.CharField("Relationship or service", max_length=200)
+    phone = models.CharField("Phone number", max_length=40)
+    when_to_call = models.TextField("When to call", blank=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+
+class Supporter(models.Model):
+    """Family, a friend or a carer who takes part, with what the person agrees to share."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="supporters")
+    name = models.CharField(max_length=200)
+    kind = models.CharField("Who they are", max_length=16, choices=SupporterKind.choices)
+    relationship = models.CharField(max_length=200, blank=True)
+    contact = models.CharField("Phone or email", max_length=200, blank=True)
+    shared_parts = models.JSONField(
+        default=list, blank=True, help_text="The plan parts the person agrees to share."
+    )
+    consent_recorded_on = models.DateField(null=True, blank=True)
+    told_of_carer_assessment = models.BooleanField(
+        "Told of their right to a carer's assessment", default=False
+    )
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SupporterKind.values), name="supporter_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def shared_part_labels(self) -> list[str]:
+        labels = dict(PlanPart.choices)
+        return [labels[p] for p in self.shared_parts if p in labels]
+
+
+class PlanComment(models.Model):
+    """A comment on one part of the plan, most often the person's own words about it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="comments")
+    part = models.CharField(max_length=16, choices=PlanPart.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(part__in=PlanPart.values), name="plan_comment_part_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.get_part_display()} by {self.author}"
+
+
+class PlanVersion(models.Model):
+    """An agreed version of a plan, frozen as it stood when agreed. Rows are only ever added."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    agreed_on = models.DateField()
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who pressed agree, or who recorded agreement given in person.",
+    )
+    method = models.CharField(max_length=16, choices=AgreementMethod.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(method__in=AgreementMethod.values),
+                name="plan_version_method_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.plan}"
+
+
+class PlanReview(models.Model):
+    """A review of the plan with the person: what was said, each goal's new rating, what next."""
+
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    summary = models.TextField()
+    ratings = models.JSONField(default=dict, blank=True, help_text="Goal id to 1-10 rating.")
+    next_review_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(next_review_on__gt=models.F("reviewed_on")),
+                name="plan_review_next_after_review",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.plan} on {self.reviewed_on}"

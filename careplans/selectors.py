@@ -1,0 +1,88 @@
+"""Reads of recovery plans, scoped to what the user may see, with their parts fetched once."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from directory.models import ServiceUser, User
+
+from .choices import PlanStatus
+from .models import REVIEW_SOON_DAYS, PlanComment, PlanVersion, RecoveryPlan
+from .permissions import plans_visible_to
+from .versions import plan_with_parts
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What a list of people shows about each one's plan."""
+
+    public_id: str
+    status: str
+    status_label: str
+    review_due_on: datetime.date | None
+    review_overdue: bool
+    review_soon: bool
+
+
+def plan_summaries_for(
+    service_user_ids: Iterable[int], *, today: datetime.date | None = None
+) -> dict[int, PlanSummary]:
+    """Plan status and review flags for a page of people, in one query. People without a plan
+    are absent from the answer."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=REVIEW_SOON_DAYS)
+    labels = dict(PlanStatus.choices)
+    rows = RecoveryPlan.objects.filter(service_user_id__in=list(service_user_ids)).values_list(
+        "service_user_id", "public_id", "status", "review_due_on"
+    )
+    summaries = {}
+    for person_id, public_id, status, due in rows:
+        live = status in (PlanStatus.AGREED, PlanStatus.DRAFT) and due is not None
+        if not live:
+            due_flags = (False, False)
+        else:
+            assert due is not None
+            due_flags = (due < today, today <= due <= soon)
+        overdue_or_today = live and due is not None and due <= today
+        shown = (
+            PlanStatus.REVIEW_DUE if status == PlanStatus.AGREED and overdue_or_today else status
+        )
+        summaries[person_id] = PlanSummary(
+            public_id=str(public_id),
+            status=shown,
+            status_label=labels[shown],
+            review_due_on=due,
+            review_overdue=due_flags[0],
+            review_soon=due_flags[1],
+        )
+    return summaries
+
+
+def plan_of(person: ServiceUser) -> RecoveryPlan | None:
+    """A person's plan with goals, steps, contacts and supporters: five queries, any size."""
+    return (
+        plan_with_parts(RecoveryPlan.objects.filter(service_user=person))
+        .prefetch_related(
+            Prefetch("comments", queryset=PlanComment.objects.select_related("author")),
+            "reviews",
+        )
+        .first()
+    )
+
+
+def versions_of(plan: RecoveryPlan) -> QuerySet[PlanVersion]:
+    return plan.versions.select_related("agreed_by").order_by("-number")
+
+
+def plan_list(*, user: User) -> QuerySet[RecoveryPlan]:
+    """Plans the user may read, for the API list."""
+    return (
+        plans_visible_to(user)
+        .select_related("service_user")
+        .order_by("service_user__family_name", "service_user__given_name", "pk")
+    )
