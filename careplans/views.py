@@ -25,6 +25,8 @@ from django.views.generic import FormView, TemplateView
 from directory.models import ServiceUser, User
 from directory.permissions import roles_of
 from directory.services import access_record
+from surveys.permissions import can_view_checkins
+from surveys.selectors import checkin_overview
 
 from . import services
 from .choices import AgreementMethod, PlanPart, PlanStatus
@@ -203,6 +205,10 @@ class PlanView(PlanPageMixin, TemplateView):
         _audit_read(self.request, self.person)
         if plan is None:
             return context
+        # The journey sits beside the plan for those who may read the person's check-ins.
+        context["may_read_checkins"] = can_view_checkins(user, self.person)
+        if context["may_read_checkins"]:
+            context["checkins"] = checkin_overview(person=self.person)
         today = timezone.localdate()
         snapshot = plan_snapshot(plan)
         comments: dict[str, list] = {}

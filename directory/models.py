@@ -160,7 +160,7 @@ class ServiceUser(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("directory:service_user", kwargs={"public_id": self.public_id})
+        return reverse("person", kwargs={"public_id": self.public_id})
 
     @property
     def display_name(self) -> str:

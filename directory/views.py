@@ -19,7 +19,6 @@ from .permissions import (
     acting_user,
     can_add_service_user,
     can_view_team_page,
-    get_service_user_for,
     may_use_team_pages,
     may_view_staff_directory,
     may_view_trust_overview,
@@ -27,26 +26,7 @@ from .permissions import (
     teams_for_new_service_user,
 )
 from .selectors import care_coordinators_in, staff_list, team_members, team_overview
-from .services import access_record, service_user_create
-
-
-class ServiceUserDetailView(LoginRequiredMixin, TemplateView):
-    """One person's summary: who they are, their team and care coordinator."""
-
-    template_name = "directory/service_user_detail.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        person = get_service_user_for(self.request.user, kwargs["public_id"])
-        access_record(
-            actor=acting_user(self.request),
-            service_user=person,
-            resource="summary",
-            request=self.request,
-        )
-        roles = roles_of(self.request.user)
-        context = super().get_context_data(**kwargs)
-        context.update(person=person, is_own_record=person.pk == roles.service_user_id)
-        return context
+from .services import service_user_create
 
 
 class ServiceUserCreateView(LoginRequiredMixin, FormView):

@@ -10,7 +10,7 @@ from careplans.api import PlanViewSet
 from directory.api import ServiceUserViewSet, TeamViewSet
 from surveys.api import InstrumentViewSet, PersonScoresViewSet, ResponseViewSet
 
-from . import caseload, views
+from . import caseload, person, views
 from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
 
 router = DefaultRouter()
@@ -55,6 +55,7 @@ auth_patterns = [
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("caseload/", caseload.CaseloadView.as_view(), name="caseload"),
+    path("people/<uuid:public_id>/", person.PersonView.as_view(), name="person"),
     path("health/", views.health, name="health"),
     path(
         "accessibility/",

@@ -133,3 +133,44 @@ def describe_change(before: Decimal | None, after: Decimal | None, *, since: str
         f"{direction} {score_words(abs(difference))} {since}, "
         f"from {score_words(before)} to {score_words(after)}."
     )
+
+
+@dataclass(frozen=True)
+class DomainOverview:
+    label: str
+    latest: Decimal | None
+    change: str | None  # since the first check-in, in words
+
+
+@dataclass(frozen=True)
+class CheckinOverview:
+    """The person's check-ins at a glance, for pages beside the journey (the recovery plan)."""
+
+    count: int
+    latest_on: datetime.date | None  # set on every sent check-in; drafts have none
+    domains: list[DomainOverview]
+
+
+def checkin_overview(*, person: ServiceUser) -> CheckinOverview | None:
+    """Latest score per domain and the change since the first check-in; None before any."""
+    responses = journey_responses(person=person)
+    if not responses:
+        return None
+    first, latest = responses[0], responses[-1]
+    domains = [
+        DomainOverview(
+            label=label,
+            latest=getattr(latest, field),
+            change=describe_change(
+                getattr(first, field), getattr(latest, field), since="since the first check-in"
+            )
+            if len(responses) > 1
+            else None,
+        )
+        for label, field in (
+            ("Hope", "hope_score"),
+            ("Control", "control_score"),
+            ("Opportunity", "opportunity_score"),
+        )
+    ]
+    return CheckinOverview(count=len(responses), latest_on=latest.completed_on, domains=domains)

@@ -12,23 +12,6 @@ ROWS = {
             )
         )
     ],
-    "directory:service_user": [
-        Case(
-            page(200, other_trust_staff=404, **NO_RECORDS),
-            kwargs=lambda w: {"public_id": w.person.public_id},
-            label="a person on the coordinator's caseload",
-        ),
-        Case(
-            page(200, service_user=404, care_coordinator=404, other_trust_staff=404, **NO_RECORDS),
-            kwargs=lambda w: {"public_id": w.teammate_person.public_id},
-            label="a person on a colleague's caseload",
-        ),
-        Case(
-            page(404, other_trust_staff=200, **NO_RECORDS),
-            kwargs=lambda w: {"public_id": w.foreign_person.public_id},
-            label="a person in another trust",
-        ),
-    ],
     "directory:teams": [Case(page(200, service_user=403))],
     "directory:team": [
         Case(

@@ -70,7 +70,7 @@ def test_reading_a_summary_is_audited_with_the_page(world, client_for):
 
     event = AccessEvent.objects.get(service_user=world.person, resource="summary")
     assert event.actor == world.user("peer_support_worker")
-    assert event.via == "directory:service_user"
+    assert event.via == "person"
     assert event.path == world.person.get_absolute_url()
 
 

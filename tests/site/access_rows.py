@@ -10,7 +10,26 @@ CLINICAL_ONLY = {
     "administrator": 403,
 }
 
+NO_RECORDS = {"qa_manager": 403, "hr": 403, "network_coordinator": 403}
+
 ROWS = {
+    "person": [
+        Case(
+            page(200, other_trust_staff=404, **NO_RECORDS),
+            kwargs=lambda w: {"public_id": w.person.public_id},
+            label="a person on the coordinator's caseload",
+        ),
+        Case(
+            page(200, service_user=404, care_coordinator=404, other_trust_staff=404, **NO_RECORDS),
+            kwargs=lambda w: {"public_id": w.teammate_person.public_id},
+            label="a person on a colleague's caseload",
+        ),
+        Case(
+            page(404, other_trust_staff=200, **NO_RECORDS),
+            kwargs=lambda w: {"public_id": w.foreign_person.public_id},
+            label="a person in another trust",
+        ),
+    ],
     "home": [Case(page(200, service_user=302))],
     "health": [Case(expect(200))],
     "accessibility": [Case(expect(200))],

@@ -1,0 +1,36 @@
+"""A person's page: who they are, and what each app holds for them, for whoever may see it.
+
+It lives in the composition layer because it gathers the directory's summary, the recovery
+plan's state and the check-ins; it asks each app's permissions and selectors and holds no
+domain rules of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from careplans.permissions import can_edit_plan_of, can_view_plan_of
+from careplans.selectors import plan_summaries_for
+from directory.permissions import acting_user, get_service_user_for, roles_of
+from directory.services import access_record
+
+
+class PersonView(LoginRequiredMixin, TemplateView):
+    template_name = "person.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = acting_user(self.request)
+        person = get_service_user_for(user, kwargs["public_id"])
+        access_record(actor=user, service_user=person, resource="summary", request=self.request)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            person=person,
+            is_own_record=person.pk == roles_of(user).service_user_id,
+            may_view_plan=can_view_plan_of(user, person),
+            may_start_plan=can_edit_plan_of(user, person),
+            plan_summary=plan_summaries_for([person.pk]).get(person.pk),
+        )
+        return context
