@@ -88,6 +88,9 @@ class SupporterSerializer(serializers.Serializer):
     contact = serializers.CharField()
     shared_parts = serializers.ListField(child=serializers.CharField())
     consent_recorded_on = serializers.DateField(allow_null=True)
+    consent_dates = serializers.DictField(
+        child=serializers.DateField(), help_text="When the person agreed to share each part."
+    )
     told_of_carer_assessment = serializers.BooleanField()
 
 

@@ -228,7 +228,12 @@ class SupporterForm(NhsFormHelperMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     consent_recorded_on = DateField(
-        label="Date the person agreed to share", required=False, help_text="For example, 31 3 2027."
+        label="Date the person agreed to share",
+        required=False,
+        help_text=(
+            "For parts shared for the first time; parts already shared keep the date they were "
+            "agreed. For example, 31 3 2027."
+        ),
     )
     told_of_carer_assessment = forms.BooleanField(
         label="They have been told of their right to a carer's assessment", required=False

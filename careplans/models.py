@@ -228,7 +228,14 @@ class Supporter(models.Model):
     shared_parts = models.JSONField(
         default=list, blank=True, help_text="The plan parts the person agrees to share."
     )
-    consent_recorded_on = models.DateField(null=True, blank=True)
+    consent_recorded_on = models.DateField(
+        null=True, blank=True, help_text="The date of the latest consent to share."
+    )
+    consent_dates = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="When the person agreed to share each part, by part (ISO dates).",
+    )
     told_of_carer_assessment = models.BooleanField(
         "Told of their right to a carer's assessment", default=False
     )
@@ -248,6 +255,15 @@ class Supporter(models.Model):
     def shared_part_labels(self) -> list[str]:
         labels = dict(PlanPart.choices)
         return [labels[p] for p in self.shared_parts if p in labels]
+
+    def shared_consents(self) -> list[tuple[str, datetime.date | None]]:
+        """Each shared part, in plan order, with the date the person agreed to share it."""
+        dates = self.consent_dates or {}
+        return [
+            (label, datetime.date.fromisoformat(dates[value]) if dates.get(value) else None)
+            for value, label in PlanPart.choices
+            if value in (self.shared_parts or [])
+        ]
 
 
 class PlanComment(models.Model):

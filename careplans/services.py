@@ -484,6 +484,7 @@ def supporter_add(
         plan=plan, public_id=public_id or uuid.uuid4(), **_only(values, SUPPORTER_FIELDS)
     )
     _check_supporter(supporter)
+    supporter.consent_dates = _consent_dates(supporter, previous={})
     supporter.full_clean(validate_unique=False)
     if (saved := _save_new(supporter, plan=plan)) is not supporter:
         return saved
@@ -506,10 +507,25 @@ def supporter_update(
     _require_editor(actor, plan)
     draft = Supporter(**{**{f: getattr(supporter, f) for f in SUPPORTER_FIELDS}, **values})
     _check_supporter(draft)
-    if _compare_and_set(supporter, seen=revision, values=_only(values, SUPPORTER_FIELDS)):
+    changes = {
+        **_only(values, SUPPORTER_FIELDS),
+        "consent_dates": _consent_dates(draft, previous=supporter.consent_dates or {}),
+    }
+    if _compare_and_set(supporter, seen=revision, values=changes):
         _plan_changed(plan)
         _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return supporter
+
+
+def _consent_dates(supporter: Supporter, *, previous: dict[str, str]) -> dict[str, str]:
+    """Consent is recorded per part: a part shared for the first time takes the consent date
+    given now; a part already shared keeps the date it was first agreed; an unshared part
+    loses its date."""
+    on = supporter.consent_recorded_on
+    return {
+        part: previous.get(part) or (on.isoformat() if on else "")
+        for part in supporter.shared_parts or []
+    }
 
 
 def _check_supporter(supporter: Supporter) -> None:

@@ -105,7 +105,10 @@ def plan_snapshot(plan: RecoveryPlan) -> dict[str, Any]:
             "kind": s.get_kind_display(),
             "relationship": s.relationship,
             "contact": s.contact,
-            "shared_parts": ", ".join(s.shared_part_labels()),
+            "shared_parts": ", ".join(
+                f"{label} (agreed {_date(on)})" if on else label
+                for label, on in s.shared_consents()
+            ),
             "consent_recorded_on": _date(s.consent_recorded_on),
             "told_of_carer_assessment": "Yes" if s.told_of_carer_assessment else "No",
         }

@@ -363,6 +363,44 @@ def test_sharing_with_a_supporter_needs_the_date_of_consent(plan, coordinator):
     assert "consent_recorded_on" in refused.value.message_dict
 
 
+def test_consent_to_share_is_dated_part_by_part(plan, coordinator):
+    first = datetime.date(2026, 5, 1)
+    later = datetime.date(2026, 6, 10)
+    supporter = services.supporter_add(
+        actor=coordinator,
+        plan=plan,
+        values={
+            "name": "Dev",
+            "kind": "family",
+            "shared_parts": ["crisis"],
+            "consent_recorded_on": first,
+        },
+    )
+
+    services.supporter_update(
+        actor=coordinator,
+        supporter=supporter,
+        revision=supporter.revision,
+        values={"shared_parts": ["crisis", "keeping_well"], "consent_recorded_on": later},
+    )
+    supporter.refresh_from_db()
+
+    assert supporter.consent_dates == {"crisis": "2026-05-01", "keeping_well": "2026-06-10"}
+    assert supporter.shared_consents() == [
+        ("Keeping well", later),
+        ("Crisis and contingency", first),
+    ]
+
+    services.supporter_update(
+        actor=coordinator,
+        supporter=supporter,
+        revision=supporter.revision,
+        values={"shared_parts": ["keeping_well"], "consent_recorded_on": later},
+    )
+    supporter.refresh_from_db()
+    assert supporter.consent_dates == {"keeping_well": "2026-06-10"}
+
+
 def test_a_contact_changed_meanwhile_is_not_removed(plan, coordinator):
     contact = CrisisContactFactory.create(plan=plan)
     services.crisis_contact_update(
