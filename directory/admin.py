@@ -125,7 +125,7 @@ class ServiceUserAdmin(TrustScopedAdmin):
 @admin.register(AccessEvent)
 class AccessEventAdmin(TrustScopedAdmin):
     trust_path = "service_user__trust"
-    list_display = ["occurred_at", "actor", "action", "resource", "service_user", "via"]
+    list_display = ["occurred_at", "who", "action", "resource", "service_user", "via"]
     list_filter = ["action"]
     list_select_related = ["actor", "service_user"]
     date_hierarchy = "occurred_at"

@@ -180,7 +180,16 @@ class AccessEvent(models.Model):
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_events"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_events",
+        null=True,
+        blank=True,
+    )
+    actor_description = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who acted where nobody was signed in, e.g. the person through their own link.",
     )
     service_user = models.ForeignKey(
         ServiceUser, on_delete=models.PROTECT, related_name="access_events"
@@ -197,6 +206,17 @@ class AccessEvent(models.Model):
         indexes = [
             models.Index(fields=["service_user", "-occurred_at"], name="access_event_person_idx")
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(actor__isnull=False) | ~models.Q(actor_description=""),
+                name="access_event_names_who_acted",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.actor} {self.action} {self.resource} of {self.service_user_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.who} {self.action} {self.resource} of {self.service_user_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def who(self) -> str:
+        """The signed-in actor, or the description of who acted without signing in."""
+        return str(self.actor) if self.actor_id else self.actor_description

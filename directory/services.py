@@ -25,17 +25,25 @@ def _where(request: HttpRequest | None, via: str) -> tuple[str, str]:
 
 def access_record(
     *,
-    actor: User,
+    actor: User | None,
     service_user: ServiceUser,
     action: str = AccessAction.READ,
     resource: str,
     request: HttpRequest | None = None,
     via: str = "",
+    actor_description: str = "",
 ) -> AccessEvent:
-    """Write one line to the access audit. Every read or change of a person's record calls this."""
+    """Write one line to the access audit. Every read or change of a person's record calls this.
+
+    Where nobody is signed in (the person answering through their own one-time link), say who
+    acted in `actor_description` instead.
+    """
+    if actor is None and not actor_description:
+        raise ValueError("The access audit needs a signed-in actor or a description of who acted.")
     name, path = _where(request, via)
     return AccessEvent.objects.create(
         actor=actor,
+        actor_description=actor_description,
         service_user=service_user,
         action=action,
         resource=resource,

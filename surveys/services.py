@@ -48,6 +48,9 @@ SCORE_FIELDS = {domain: f"{domain}_score" for domain in Domain.values}
 # --- small helpers --------------------------------------------------------------------------
 
 
+INVITATION_ACTOR = "The person, through their one-time check-in link"
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -63,6 +66,15 @@ def audit_checkin_access(
     if actor is not None and getattr(actor, "is_authenticated", False):
         access_record(
             actor=actor, service_user=person, action=action, resource=resource, request=request
+        )
+    else:  # only the person's own one-time link lets anyone in without signing in
+        access_record(
+            actor=None,
+            actor_description=INVITATION_ACTOR,
+            service_user=person,
+            action=action,
+            resource=resource,
+            request=request,
         )
 
 

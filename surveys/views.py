@@ -310,6 +310,18 @@ class DoneView(FillingMixin, TemplateView):
         context.update(self.common_context())
         roles = roles_of(self.request.user)
         person = self.response_obj.service_user
+        if (
+            self.response_obj.channel == Channel.INVITATION
+            and not self.request.user.is_authenticated
+        ):
+            # The person who just answered through their own link sees how their answers have
+            # changed, in this browser session only; nothing names them on the page.
+            services.audit_checkin_access(
+                actor=None, person=person, resource="check-in journey", request=self.request
+            )
+            context["responses"], context["domains"] = journey_series(person)
+            context["own"] = True
+            context["show_journey"] = True
         context["journey_href"] = (
             reverse("surveys:journey", kwargs={"public_id": person.public_id})
             if roles.service_user_id == person.pk or self.response_obj.channel in STAFF_CHANNELS
@@ -433,6 +445,35 @@ class PersonMixin(LoginRequiredMixin):
         return get_person_for_checkins(self.request.user, public_id)
 
 
+def journey_series(person: ServiceUser) -> tuple[list[Response], list[dict[str, Any]]]:
+    """The person's built-in check-ins and, per domain, its chart, latest score and the change
+    in words: what the journey page and the confirmation after a link check-in both show."""
+    responses = [
+        r for r in journey_responses(person=person) if r.instrument.key == services.BUILT_IN_KEY
+    ]
+    labels = dict(Domain.choices)
+    domains = []
+    for domain in JOURNEY_DOMAINS:
+        series = [(r.completed_on, r.score_for(domain)) for r in responses if r.completed_on]
+        scored = [value for _, value in series if value is not None]
+        first_line = last_line = None
+        if len(scored) >= 2:
+            first_line = describe_change(scored[0], scored[-1], since="since the first check-in")
+        if len(scored) >= 3:
+            last_line = describe_change(scored[-2], scored[-1], since="since the check-in before")
+        domains.append(
+            {
+                "key": domain,
+                "label": labels[domain],
+                "chart": line_chart(series, low=1, high=5),
+                "since_first": first_line,
+                "since_last": last_line,
+                "latest": scored[-1] if scored else None,
+            }
+        )
+    return responses, domains
+
+
 class JourneyView(PersonMixin, TemplateView):
     """A person's hope, control and opportunity over time: charts, a table, and the change."""
 
@@ -448,33 +489,7 @@ class JourneyView(PersonMixin, TemplateView):
         )
         roles = roles_of(self.request.user)
         own = person.pk == roles.service_user_id
-        responses = [
-            r for r in journey_responses(person=person) if r.instrument.key == services.BUILT_IN_KEY
-        ]
-        labels = dict(Domain.choices)
-        domains = []
-        for domain in JOURNEY_DOMAINS:
-            series = [(r.completed_on, r.score_for(domain)) for r in responses if r.completed_on]
-            scored = [value for _, value in series if value is not None]
-            first_line = last_line = None
-            if len(scored) >= 2:
-                first_line = describe_change(
-                    scored[0], scored[-1], since="since the first check-in"
-                )
-            if len(scored) >= 3:
-                last_line = describe_change(
-                    scored[-2], scored[-1], since="since the check-in before"
-                )
-            domains.append(
-                {
-                    "key": domain,
-                    "label": labels[domain],
-                    "chart": line_chart(series, low=1, high=5),
-                    "since_first": first_line,
-                    "since_last": last_line,
-                    "latest": scored[-1] if scored else None,
-                }
-            )
+        responses, domains = journey_series(person)
         status = checkin_status_for([person])[person.pk]
         context = super().get_context_data(**kwargs)
         context.update(

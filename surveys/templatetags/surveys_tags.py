@@ -16,3 +16,9 @@ def may_read_checkins(user: object) -> bool:
 def score(value: object) -> str:
     """A stored score as people write it (4, 3.5, 4.25), or a dash when there is none."""
     return "–" if value is None else score_words(value)  # type: ignore[arg-type]
+
+
+@register.filter
+def any_change(domains: list[dict]) -> bool:
+    """Whether any domain of a journey has a change to put in words."""
+    return any(d.get("since_first") or d.get("since_last") for d in domains)

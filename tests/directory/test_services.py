@@ -100,3 +100,25 @@ def test_an_invalid_nhs_number_is_refused_by_field(world):
         _add(world.user("team_leader"), world.team, nhs_number="9434765918")
 
     assert "nhs_number" in error.value.message_dict
+
+
+def test_the_audit_always_says_who_acted(world):
+    from django.db import IntegrityError, transaction
+
+    from directory.services import access_record
+
+    with pytest.raises(ValueError, match="who acted"):
+        access_record(actor=None, service_user=world.person, resource="summary")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccessEvent.objects.create(
+            actor=None, service_user=world.person, resource="summary", via="x"
+        )
+
+    event = access_record(
+        actor=None,
+        actor_description="The person, through their one-time check-in link",
+        service_user=world.person,
+        resource="check-in answers",
+        via="surveys:page",
+    )
+    assert event.who == "The person, through their one-time check-in link"

@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from directory.models import AccessEvent
 from surveys import services
 from surveys.choices import ResponseStatus
 from surveys.models import Response
@@ -26,6 +27,8 @@ def _built_in_check_in(transactional_db):
 
 def tab_to(page, name: str, *, limit: int = 60, backwards: bool = False) -> None:
     """Press Tab until the focused element's text (or label) is `name`: keyboard only."""
+    # Keys pressed while the next page is still loading can land on the old one or be lost.
+    page.wait_for_load_state("load")
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         focused = page.evaluate(
@@ -139,6 +142,9 @@ def test_invitation_link_on_a_phone_without_an_account(page, live_server, world)
     )
     token = services.invitation_issue_link(invitation=invitation, actor=None)
     link = f"{live_server.url}/check-in/link/{token}/"
+    sent_response(
+        world.person, on=datetime.date(2026, 1, 10), hope="2", control="2", opportunity="2"
+    )
     page.set_viewport_size(PHONE)
 
     page.goto(link)
@@ -180,8 +186,17 @@ def test_invitation_link_on_a_phone_without_an_account(page, live_server, world)
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     page.get_by_role("button", name="Send answers").dblclick()  # a double click sends once
     expect(page.get_by_role("heading", level=1)).to_have_text("Check-in sent")
+    # The journey appears for the person who just answered, and nothing names them.
+    expect(page.get_by_role("heading", name="How your answers have changed")).to_be_visible()
+    expect(page.get_by_text("2 check-ins since January 2026")).to_be_visible()
+    expect(page.get_by_role("table")).to_contain_text("10 Jan 2026")
+    assert "Oakenshaw" not in page.content() and world.person.nhs_number not in page.content()
     check_page(page, "invitation-sent")
-    assert Response.objects.filter(status=ResponseStatus.SUBMITTED).count() == 1
+    no_sideways_scroll(page)
+    assert Response.objects.filter(status=ResponseStatus.SUBMITTED).count() == 2
+    assert AccessEvent.objects.filter(
+        service_user=world.person, actor=None, actor_description=services.INVITATION_ACTOR
+    ).exists()
 
     page.goto(link)
     expect(page.get_by_text("This check-in has already been sent")).to_be_visible()
