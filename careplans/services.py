@@ -468,6 +468,29 @@ def crisis_contact_remove(
 
 
 @transaction.atomic
+def supporter_remove(
+    *,
+    actor: User,
+    supporter: Supporter,
+    revision: int,
+    request: HttpRequest | None = None,
+    via: str = "",
+) -> None:
+    """Take a supporter out of the plan (the person no longer wants them involved), unless it
+    changed since it was read. Agreed versions keep the supporter as it was then."""
+    plan = supporter.plan
+    _require_editor(actor, plan)
+    deleted, _ = Supporter.objects.filter(pk=supporter.pk, revision=revision).delete()
+    if not deleted:
+        current = Supporter.objects.filter(pk=supporter.pk).first()
+        if current is None:
+            return  # already removed: a double submit
+        raise StaleEdit(current)
+    _plan_changed(plan)
+    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+
+
+@transaction.atomic
 def supporter_add(
     *,
     actor: User,

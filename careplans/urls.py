@@ -30,6 +30,11 @@ urlpatterns = [
     path(
         f"{P}supporters/<uuid:item_id>/", views.SupporterEditView.as_view(), name="supporter_edit"
     ),
+    path(
+        f"{P}supporters/<uuid:item_id>/remove/",
+        views.SupporterRemoveView.as_view(),
+        name="supporter_remove",
+    ),
     path(f"{P}comment/", views.CommentView.as_view(), name="comment"),
     path(f"{P}agree/", views.AgreeView.as_view(), name="agree"),
     path(f"{P}record-agreement/", views.RecordAgreementView.as_view(), name="record_agreement"),

@@ -578,37 +578,71 @@ class ContactEditView(PlanFormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["removable"] = self.get_item()
+        contact = self.get_item()
+        context["removable"] = contact
+        context["remove_url"] = reverse(
+            "careplans:contact_remove",
+            kwargs={"public_id": self.person.public_id, "item_id": contact.public_id},
+        )
+        context["remove_label"] = "Remove this contact"
         return context
 
 
-class ContactRemoveView(PlanPageMixin, View):
-    """Remove a crisis contact (POST only, quoting the revision the person saw)."""
+class ItemRemoveView(PlanPageMixin, View):
+    """Remove a crisis contact or a supporter (POST only, quoting the revision the person saw)."""
 
     need = "edit"
+    model: type[CrisisContact] | type[Supporter]
+    noun: str
+    edit_url_name: str
+
+    def remove(self, item: Any, revision: int) -> None:
+        raise NotImplementedError
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        contact = CrisisContact.objects.filter(public_id=kwargs["item_id"], plan=self.plan).first()
-        if contact is None:
-            messages.success(request, "The crisis contact has been removed.")
+        item = self.model.objects.filter(public_id=kwargs["item_id"], plan=self.plan).first()
+        done = f"The {self.noun} has been removed."
+        if item is None:  # removed already: a double submit lands here
+            messages.success(request, done)
             return HttpResponseRedirect(self.plan_url())
-        contact.plan = self.current_plan
+        item.plan = self.current_plan
         try:
             revision = int(request.POST.get("revision", ""))
         except ValueError:
             revision = 0
         try:
-            services.crisis_contact_remove(
-                actor=self.actor, contact=contact, revision=revision, request=request
-            )
+            self.remove(item, revision)
         except StaleEdit:
             messages.error(
                 request,
-                "This contact was changed by someone else, so it was not removed. Check it and try again.",
+                f"This {self.noun} was changed by someone else, so it was not removed. "
+                "Check it and try again.",
             )
-            return HttpResponseRedirect(reverse("careplans:contact_edit", kwargs=kwargs))
-        messages.success(request, "The crisis contact has been removed.")
+            return HttpResponseRedirect(reverse(self.edit_url_name, kwargs=kwargs))
+        messages.success(request, done)
         return HttpResponseRedirect(self.plan_url())
+
+
+class ContactRemoveView(ItemRemoveView):
+    model = CrisisContact
+    noun = "crisis contact"
+    edit_url_name = "careplans:contact_edit"
+
+    def remove(self, item: Any, revision: int) -> None:
+        services.crisis_contact_remove(
+            actor=self.actor, contact=item, revision=revision, request=self.request
+        )
+
+
+class SupporterRemoveView(ItemRemoveView):
+    model = Supporter
+    noun = "supporter"
+    edit_url_name = "careplans:supporter_edit"
+
+    def remove(self, item: Any, revision: int) -> None:
+        services.supporter_remove(
+            actor=self.actor, supporter=item, revision=revision, request=self.request
+        )
 
 
 class SupporterAddView(PlanFormView):
@@ -641,6 +675,17 @@ class SupporterEditView(PlanFormView):
             request=self.request,
         )
         return "The supporter has been saved."
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        supporter = self.get_item()
+        context["removable"] = supporter
+        context["remove_url"] = reverse(
+            "careplans:supporter_remove",
+            kwargs={"public_id": self.person.public_id, "item_id": supporter.public_id},
+        )
+        context["remove_label"] = "Remove this supporter from the plan"
+        return context
 
 
 class CommentView(PlanFormView):

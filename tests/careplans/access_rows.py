@@ -237,6 +237,30 @@ ROWS = {
             label="foreign_person (POST)",
         ),
     ],
+    "careplans:supporter_remove": [
+        Case(
+            page(302, other_trust_staff=404, **EDIT_ROLES_NEVER),
+            kwargs=lambda w: {
+                "public_id": w.person.public_id,
+                "item_id": supporter_of(w.person).public_id,
+            },
+            method="post",
+            data=lambda w: {"revision": "1"},
+            writes=True,
+            label="person (POST)",
+        ),
+        Case(
+            page(404, other_trust_staff=302, **EDIT_ROLES_NEVER),
+            kwargs=lambda w: {
+                "public_id": w.foreign_person.public_id,
+                "item_id": supporter_of(w.foreign_person).public_id,
+            },
+            method="post",
+            data=lambda w: {"revision": "1"},
+            writes=True,
+            label="foreign_person (POST)",
+        ),
+    ],
     "careplans:supporter_add": edit_cases(),
     "careplans:supporter_edit": edit_cases(lambda w, p: {"item_id": supporter_of(p).public_id}),
     "careplans:record_agreement": edit_cases(),

@@ -507,3 +507,28 @@ def test_saving_what_is_already_saved_changes_nothing(plan, coordinator, world):
     plan.refresh_from_db()
     goal.refresh_from_db()
     assert (plan.about_revision, goal.revision, plan.status) == (1, 1, PlanStatus.AGREED)
+
+
+def test_a_supporter_the_person_no_longer_wants_is_removed_once(plan, coordinator):
+    supporter = services.supporter_add(
+        actor=coordinator, plan=plan, values={"name": "Dev", "kind": "friend"}
+    )
+
+    services.supporter_remove(actor=coordinator, supporter=supporter, revision=1)
+    services.supporter_remove(actor=coordinator, supporter=supporter, revision=1)  # double submit
+
+    assert not plan.supporters.exists()
+    assert AccessEvent.objects.filter(service_user=plan.service_user, action="change").exists()
+
+
+def test_a_supporter_changed_meanwhile_is_not_removed(plan, coordinator):
+    supporter = services.supporter_add(
+        actor=coordinator, plan=plan, values={"name": "Dev", "kind": "friend"}
+    )
+    services.supporter_update(
+        actor=coordinator, supporter=supporter, revision=1, values={"relationship": "Neighbour"}
+    )
+
+    with pytest.raises(StaleEdit):
+        services.supporter_remove(actor=coordinator, supporter=supporter, revision=1)
+    assert plan.supporters.get().relationship == "Neighbour"

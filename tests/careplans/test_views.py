@@ -23,6 +23,7 @@ from .factories import (
     RecoveryPlanFactory,
     SupporterFactory,
     plan_for,
+    supporter_of,
 )
 
 MARKUP = '<script>alert("x")</script><b>bold</b>'
@@ -505,3 +506,16 @@ def test_there_is_nothing_to_record_or_agree_on_an_agreed_plan(
     assert "nothing new to record" in response.content.decode()
     response = client_for(world.user("service_user")).get(url("agree", world.person), follow=True)
     assert "nothing new to agree" in response.content.decode()
+
+
+def test_a_supporter_is_removed_from_their_page(world, coordinator_client):
+    supporter = supporter_of(world.person)
+    edit = coordinator_client.get(url("supporter_edit", world.person, item_id=supporter.public_id))
+    remove_url = url("supporter_remove", world.person, item_id=supporter.public_id)
+    assert f'action="{remove_url}"' in edit.content.decode()
+    assert "Remove this supporter from the plan" in edit.content.decode()
+
+    response = coordinator_client.post(remove_url, {"revision": supporter.revision}, follow=True)
+
+    assert "The supporter has been removed." in response.content.decode()
+    assert not world.person.recovery_plan.supporters.exists()
