@@ -561,10 +561,30 @@ class ContactAddView(PlanFormView):
         return "The crisis contact has been added."
 
 
-class ContactEditView(PlanFormView):
+class RemovableItemFormView(PlanFormView):
+    """An edit page that also offers to remove the item, quoting the revision shown."""
+
+    remove_url_name: str
+    remove_label: str
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        item = self.get_item()
+        context["removable"] = item
+        context["remove_url"] = reverse(
+            self.remove_url_name,
+            kwargs={"public_id": self.person.public_id, "item_id": item.public_id},
+        )
+        context["remove_label"] = self.remove_label
+        return context
+
+
+class ContactEditView(RemovableItemFormView):
     form_class = CrisisContactEditForm
     title = "Change a crisis contact"
     item_model = CrisisContact
+    remove_url_name = "careplans:contact_remove"
+    remove_label = "Remove this contact"
 
     def perform(self, form: forms.Form) -> str:
         services.crisis_contact_update(
@@ -575,17 +595,6 @@ class ContactEditView(PlanFormView):
             request=self.request,
         )
         return "The crisis contact has been saved."
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        contact = self.get_item()
-        context["removable"] = contact
-        context["remove_url"] = reverse(
-            "careplans:contact_remove",
-            kwargs={"public_id": self.person.public_id, "item_id": contact.public_id},
-        )
-        context["remove_label"] = "Remove this contact"
-        return context
 
 
 class ItemRemoveView(PlanPageMixin, View):
@@ -661,10 +670,12 @@ class SupporterAddView(PlanFormView):
         return "The supporter has been added."
 
 
-class SupporterEditView(PlanFormView):
+class SupporterEditView(RemovableItemFormView):
     form_class = SupporterEditForm
     title = "Change a supporter"
     item_model = Supporter
+    remove_url_name = "careplans:supporter_remove"
+    remove_label = "Remove this supporter from the plan"
 
     def perform(self, form: forms.Form) -> str:
         services.supporter_update(
@@ -675,17 +686,6 @@ class SupporterEditView(PlanFormView):
             request=self.request,
         )
         return "The supporter has been saved."
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        supporter = self.get_item()
-        context["removable"] = supporter
-        context["remove_url"] = reverse(
-            "careplans:supporter_remove",
-            kwargs={"public_id": self.person.public_id, "item_id": supporter.public_id},
-        )
-        context["remove_label"] = "Remove this supporter from the plan"
-        return context
 
 
 class CommentView(PlanFormView):

@@ -60,6 +60,31 @@ def edit_cases(extra=None, setup=plan_for, expect_person=EDIT_PERSON):
     return out
 
 
+def remove_cases(item_of):
+    """POSTs that remove one item (quoting its revision) from the person's and a foreign plan."""
+    cases = []
+    for attr, expected in (
+        ("person", page(302, other_trust_staff=404, **EDIT_ROLES_NEVER)),
+        ("foreign_person", page(404, other_trust_staff=302, **EDIT_ROLES_NEVER)),
+    ):
+
+        def kwargs(w, attr=attr):
+            person = getattr(w, attr)
+            return {"public_id": person.public_id, "item_id": item_of(person).public_id}
+
+        cases.append(
+            Case(
+                expected,
+                kwargs=kwargs,
+                method="post",
+                data=lambda w: {"revision": "1"},
+                writes=True,
+                label=f"{attr} (POST)",
+            )
+        )
+    return cases
+
+
 def _no_setup(person):
     return None
 
@@ -213,54 +238,8 @@ ROWS = {
     ],
     "careplans:contact_add": edit_cases(),
     "careplans:contact_edit": edit_cases(lambda w, p: {"item_id": contact_of(p).public_id}),
-    "careplans:contact_remove": [
-        Case(
-            page(302, other_trust_staff=404, **EDIT_ROLES_NEVER),
-            kwargs=lambda w: {
-                "public_id": w.person.public_id,
-                "item_id": contact_of(w.person).public_id,
-            },
-            method="post",
-            data=lambda w: {"revision": "1"},
-            writes=True,
-            label="person (POST)",
-        ),
-        Case(
-            page(404, other_trust_staff=302, **EDIT_ROLES_NEVER),
-            kwargs=lambda w: {
-                "public_id": w.foreign_person.public_id,
-                "item_id": contact_of(w.foreign_person).public_id,
-            },
-            method="post",
-            data=lambda w: {"revision": "1"},
-            writes=True,
-            label="foreign_person (POST)",
-        ),
-    ],
-    "careplans:supporter_remove": [
-        Case(
-            page(302, other_trust_staff=404, **EDIT_ROLES_NEVER),
-            kwargs=lambda w: {
-                "public_id": w.person.public_id,
-                "item_id": supporter_of(w.person).public_id,
-            },
-            method="post",
-            data=lambda w: {"revision": "1"},
-            writes=True,
-            label="person (POST)",
-        ),
-        Case(
-            page(404, other_trust_staff=302, **EDIT_ROLES_NEVER),
-            kwargs=lambda w: {
-                "public_id": w.foreign_person.public_id,
-                "item_id": supporter_of(w.foreign_person).public_id,
-            },
-            method="post",
-            data=lambda w: {"revision": "1"},
-            writes=True,
-            label="foreign_person (POST)",
-        ),
-    ],
+    "careplans:contact_remove": remove_cases(contact_of),
+    "careplans:supporter_remove": remove_cases(supporter_of),
     "careplans:supporter_add": edit_cases(),
     "careplans:supporter_edit": edit_cases(lambda w, p: {"item_id": supporter_of(p).public_id}),
     "careplans:record_agreement": edit_cases(),
