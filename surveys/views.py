@@ -3,6 +3,7 @@ invitations; staff entry; team settings. Thin: permissions decide, services writ
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import Any
 
@@ -60,6 +61,11 @@ RETURN_TO_CHECK = "check"  # the only place a question page returns to, besides 
 
 
 # --- answering -----------------------------------------------------------------------------
+
+
+# How long after sending through a link the person's own journey shows on the confirmation
+# page: long enough to read it, short enough that a shared computer does not keep it.
+JOURNEY_AFTER_LINK = datetime.timedelta(minutes=30)
 
 
 def _response_for_filling(request: HttpRequest, public_id: Any) -> Response | HttpResponse:
@@ -310,9 +316,12 @@ class DoneView(FillingMixin, TemplateView):
         context.update(self.common_context())
         roles = roles_of(self.request.user)
         person = self.response_obj.service_user
+        sent_at = self.response_obj.submitted_at
+        just_sent = sent_at is not None and timezone.now() - sent_at < JOURNEY_AFTER_LINK
         if (
             self.response_obj.channel == Channel.INVITATION
             and not self.request.user.is_authenticated
+            and just_sent
         ):
             # The person who just answered through their own link sees how their answers have
             # changed, in this browser session only; nothing names them on the page.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import F
 from django.urls import reverse
 
 from directory.models import AccessEvent
@@ -278,3 +279,31 @@ def test_team_leader_sets_the_cycle(world, client_for):
     assert "Send the reminder before the link stops working" in bad.content.decode()
     client.post(url, {"cycle_months": "6", "link_valid_days": "21", "reminder_after_days": "7"})
     assert services.team_settings_for(world.team).cycle_months == 6
+
+
+def test_after_a_link_check_in_the_journey_shows_for_half_an_hour_only(world, client):
+    invitation = services.invitation_create(
+        actor=world.user("care_coordinator"), service_user=world.person
+    )
+    link = reverse(
+        "surveys:invitation",
+        kwargs={"token": services.invitation_issue_link(invitation=invitation, actor=None)},
+    )
+    client.post(link)
+    response = Response.objects.get(invitation=invitation)
+    client.post(
+        reverse("surveys:submit", kwargs={"public_id": response.public_id}),
+        {"idempotency_key": str(response.idempotency_key)},
+    )
+    done = reverse("surveys:done", kwargs={"public_id": response.public_id})
+
+    straight_after = client.get(done).content.decode()
+    Response.objects.filter(pk=response.pk).update(
+        submitted_at=F("submitted_at") - datetime.timedelta(minutes=31)
+    )
+    later = client.get(done).content.decode()
+
+    assert "How your answers have changed" in straight_after
+    assert world.person.family_name not in straight_after
+    assert "How your answers have changed" not in later
+    assert "Check-in sent" in later
