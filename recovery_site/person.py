@@ -25,12 +25,13 @@ class PersonView(LoginRequiredMixin, TemplateView):
         user = acting_user(self.request)
         person = get_service_user_for(user, kwargs["public_id"])
         access_record(actor=user, service_user=person, resource="summary", request=self.request)
+        may_view_plan = can_view_plan_of(user, person)
         context = super().get_context_data(**kwargs)
         context.update(
             person=person,
             is_own_record=person.pk == roles_of(user).service_user_id,
-            may_view_plan=can_view_plan_of(user, person),
+            may_view_plan=may_view_plan,
             may_start_plan=can_edit_plan_of(user, person),
-            plan_summary=plan_summaries_for([person.pk]).get(person.pk),
+            plan_summary=plan_summaries_for([person.pk]).get(person.pk) if may_view_plan else None,
         )
         return context

@@ -11,9 +11,11 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from directory.demo import DEMO_PERSONAS
 from directory.models import ServiceUser, User
 from directory.permissions import (
     acting_user,
@@ -43,66 +45,47 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = acting_user(self.request)
         roles = roles_of(user)
-        cards = []
+        cards: list[dict[str, str]] = []
+
+        def card(title: str, href: str, text: str) -> None:
+            cards.append({"title": title, "href": href, "text": text})
+
         if may_use_caseload(user):
             size = caseload_for(user=user).count()
+            people = f"{size} {'person' if size == 1 else 'people'}"
             if roles.coordinates_in:
-                cards.append(
-                    (
-                        "Your caseload",
-                        "caseload",
-                        f"{size} people you coordinate care for.",
-                    )
-                )
+                card("Your caseload", reverse("caseload"), f"{people} on your caseload.")
             elif roles.leads:
-                cards.append(
-                    (
-                        "Your team's caseload",
-                        "caseload",
-                        f"{size} people in the teams you lead.",
-                    )
+                card(
+                    "Your team's caseload", reverse("caseload"), f"{people} in the teams you lead."
                 )
             else:
-                cards.append(("People in your team", "caseload", f"{size} people you may support."))
+                card("People in your team", reverse("caseload"), f"{people} you may support.")
         if roles.leads:
-            for team in user.memberships.filter(role="team_leader").select_related("team"):
-                cards.append(
-                    (
-                        team.team.name,
-                        team.team.get_absolute_url(),
-                        "Members and the size of each caseload.",
-                    )
+            for membership in user.memberships.filter(role="team_leader").select_related("team"):
+                card(
+                    membership.team.name,
+                    membership.team.get_absolute_url(),
+                    "Members and the size of each caseload.",
                 )
         if may_view_trust_overview(user):
-            cards.append(
-                (
-                    "Teams",
-                    "directory:teams",
-                    "Every team in the trust, with staff and caseload sizes.",
-                )
+            card(
+                "Teams",
+                reverse("directory:teams"),
+                "Every team in the trust, with staff and caseload sizes.",
             )
         if may_view_staff_directory(user):
-            cards.append(("Staff", "directory:staff", "Staff, their roles and teams."))
+            card("Staff", reverse("directory:staff"), "Staff, their roles and teams.")
         if may_use_admin_site(user):
-            cards.append(
-                (
-                    "Administration",
-                    "admin:index",
-                    "Trusts, teams, people, logins and the access audit.",
-                )
+            card(
+                "Administration",
+                reverse("admin:index"),
+                "Trusts, teams, people, logins and the access audit.",
             )
         context = super().get_context_data(**kwargs)
-        context["cards"] = [
-            {"title": title, "href": _href(target), "text": text} for title, target, text in cards
-        ]
+        context["cards"] = cards
         context["role_labels"] = roles.labels()
         return context
-
-
-def _href(target: str) -> str:
-    from django.urls import reverse
-
-    return target if target.startswith("/") else reverse(target)
 
 
 @never_cache
@@ -142,8 +125,6 @@ class DemoSignInAsView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from directory.demo import DEMO_PERSONAS
-
         users = {
             u.username: u for u in User.objects.filter(username__in=[p[0] for p in DEMO_PERSONAS])
         }
@@ -156,8 +137,6 @@ class DemoSignInAsView(TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from directory.demo import DEMO_PERSONAS
-
         username = request.POST.get("username", "")
         if username not in {p[0] for p in DEMO_PERSONAS}:
             raise Http404
