@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from directory.models import ServiceUser
+from directory.permissions import acting_user
 from directory.services import access_record, access_records
 
 from . import services
@@ -211,7 +212,7 @@ class PlanViewSet(
             return RecoveryPlan.objects.none()
         if not may_read_plans(self.request.user):
             raise PermissionDenied
-        return plan_list(user=self.request.user)  # type: ignore[arg-type]
+        return plan_list(user=acting_user(self.request))
 
     def _plan(self, public_id: Any, *, write: bool = False) -> RecoveryPlan:
         if not (may_write_plans if write else may_read_plans)(self.request.user):
@@ -230,7 +231,7 @@ class PlanViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         access_records(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             service_users=[plan.service_user for plan in page],
             resource=RESOURCE,
             request=request,
@@ -240,8 +241,11 @@ class PlanViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self._plan(kwargs["public_id"])
         access_record(
-            actor=request.user, service_user=plan.service_user, resource=RESOURCE, request=request
-        )  # type: ignore[arg-type]
+            actor=acting_user(request),
+            service_user=plan.service_user,
+            resource=RESOURCE,
+            request=request,
+        )
         return Response(PlanSerializer(plan).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -257,7 +261,9 @@ class PlanViewSet(
                 {"service_user": ["Unknown person: give the id of someone on your caseload."]}
             )
         existed = RecoveryPlan.objects.filter(service_user=person).exists()
-        plan = services.plan_create(actor=request.user, service_user=person, request=request)  # type: ignore[arg-type]
+        plan = services.plan_create(
+            actor=acting_user(request), service_user=person, request=request
+        )
         plan = self._plan(plan.public_id)
         return Response(
             PlanSerializer(plan).data,
@@ -286,7 +292,7 @@ class PlanViewSet(
         name = API_PARTS[part]
         try:
             services.plan_part_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 plan=plan,
                 part=name,
                 revision=incoming.validated_data["revision"],
@@ -294,7 +300,7 @@ class PlanViewSet(
                 request=request,
             )
         except StaleEdit as stale:
-            return _conflict(_part(stale.current, name))  # type: ignore[arg-type]
+            return _conflict(_part(cast(RecoveryPlan, stale.current), name))
         except DjangoValidationError as exc:
             raise _bad_request(exc) from exc
         return Response(PlanSerializer(self._plan(public_id)).data)
@@ -311,8 +317,11 @@ class PlanViewSet(
         incoming.is_valid(raise_exception=True)
         try:
             goal = services.goal_add(
-                actor=request.user, plan=plan, values=dict(incoming.validated_data), request=request
-            )  # type: ignore[arg-type]
+                actor=acting_user(request),
+                plan=plan,
+                values=dict(incoming.validated_data),
+                request=request,
+            )
         except DjangoValidationError as exc:
             raise _bad_request(exc) from exc
         return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
@@ -339,8 +348,12 @@ class PlanViewSet(
         revision = values.pop("revision")
         try:
             goal = services.goal_update(
-                actor=request.user, goal=goal, revision=revision, values=values, request=request
-            )  # type: ignore[arg-type]
+                actor=acting_user(request),
+                goal=goal,
+                revision=revision,
+                values=values,
+                request=request,
+            )
         except StaleEdit as stale:
             saved = cast(Goal, stale.current)
             return _conflict(GoalWriteSerializer(saved).data | {"revision": saved.revision})

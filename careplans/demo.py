@@ -150,8 +150,8 @@ def seed_careplans(directory: DemoDirectory) -> None:
     ]
     versions = []
     for plan in plan_with_parts(RecoveryPlan.objects.filter(pk__in=agreed_ids)):
-        interval = 12 if plan.review_due_on > today else 14  # type: ignore[operator]
-        agreed_on = min(add_months(plan.review_due_on, -interval), today)  # type: ignore[arg-type]
+        interval = 12 if plan.review_due_on > today else 14
+        agreed_on = min(add_months(plan.review_due_on, -interval), today)
         versions.append(
             PlanVersion(
                 plan=plan,

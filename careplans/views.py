@@ -146,7 +146,7 @@ class PlanPageMixin(LoginRequiredMixin):
         if self.plan_required and self.plan is None:
             raise Http404
         self.prepare()
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,return-value]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
 
     def prepare(self) -> None:
         """Checks that need the person and plan, after permissions, before the handler."""

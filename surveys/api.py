@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
 from directory.models import ServiceUser
+from directory.permissions import acting_user
 from directory.services import access_record, access_records
 
 from . import services
@@ -194,7 +195,7 @@ class ResponseViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         page = self.paginate_queryset(self.get_queryset())
         access_records(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             service_users=[response.service_user for response in page],
             resource="check-in",
             request=request,
@@ -204,7 +205,7 @@ class ResponseViewSet(
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         response = self.get_object()
         access_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             service_user=response.service_user,
             resource="check-in",
             request=request,
@@ -229,7 +230,7 @@ class ResponseViewSet(
             raise ValidationError({"completed_on": "Only staff entries give the day answered."})
         try:
             response, created = services.response_record(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=acting_user(request),
                 service_user=person,
                 channel=data["channel"],
                 idempotency_key=data["idempotency_key"],
@@ -278,7 +279,7 @@ class PersonScoresViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         person = get_person_for_checkins(request.user, kwargs["public_id"])
         access_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             service_user=person,
             resource="check-in journey",
             request=request,

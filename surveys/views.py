@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from directory.models import ServiceUser, Team
-from directory.permissions import roles_of
+from directory.permissions import acting_user, roles_of
 from directory.selectors import caseload_for
 
 from . import services
@@ -376,7 +376,7 @@ class StartView(LoginRequiredMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         person = self._person()
         response = services.response_start(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             service_user=person,
             channel=Channel.SIGNED_IN,
             request=request,
@@ -491,7 +491,7 @@ class JourneyView(PersonMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person = self.person(kwargs["public_id"])
         services.audit_checkin_access(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=acting_user(self.request),
             person=person,
             resource="check-in journey",
             request=self.request,
@@ -541,7 +541,7 @@ class StaffEntryView(PersonMixin, FormView):
         data = form.cleaned_data
         try:
             response = services.response_start(
-                actor=self.request.user,  # type: ignore[arg-type]
+                actor=acting_user(self.request),
                 service_user=self.person_obj,
                 channel=data["channel"],
                 request=self.request,
@@ -550,7 +550,7 @@ class StaffEntryView(PersonMixin, FormView):
                 response=response,
                 completed_on=data["completed_on"],
                 channel=data["channel"],
-                actor=self.request.user,  # type: ignore[arg-type]
+                actor=acting_user(self.request),
             )
         except ValidationError as exc:
             for field, errors in (
@@ -592,7 +592,7 @@ class InviteView(PersonMixin, FormView):
 
     def form_valid(self, form: InviteForm) -> HttpResponse:
         invitation = services.invitation_create(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=acting_user(self.request),
             service_user=self.person_obj,
             request=self.request,
         )
@@ -603,7 +603,9 @@ class InviteView(PersonMixin, FormView):
                 f"{self.person_obj.display_name} has been emailed a link to a check-in.",
             )
             return redirect("surveys:journey", public_id=self.person_obj.public_id)
-        token = services.invitation_issue_link(invitation=invitation, actor=self.request.user)  # type: ignore[arg-type]
+        token = services.invitation_issue_link(
+            invitation=invitation, actor=acting_user(self.request)
+        )
         links = self.request.session.get(SESSION_LINKS, {})
         links[str(invitation.public_id)] = token
         self.request.session[SESSION_LINKS] = links
@@ -636,7 +638,7 @@ class InvitationLinkView(LoginRequiredMixin, TemplateView):
         token = links.pop(str(invitation.public_id), None)
         self.request.session[SESSION_LINKS] = links
         services.audit_checkin_access(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=acting_user(self.request),
             person=invitation.service_user,
             resource="check-in invitation",
             request=self.request,
@@ -665,18 +667,16 @@ class InviteCaseloadView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def _due_people(self) -> list[ServiceUser]:
-        user = self.request.user
+        user = acting_user(self.request)
         people = list(
-            caseload_for(user=user)  # type: ignore[arg-type]
-            .filter(care_coordinator_id=user.pk)
-            .select_related("user")
+            caseload_for(user=user).filter(care_coordinator_id=user.pk).select_related("user")
         )
         statuses = checkin_status_for(people)
         return [p for p in people if statuses[p.pk].needs_attention and can_invite(user, p)]
 
     def form_valid(self, form: ConfirmForm) -> HttpResponse:
         invited, emailed = services.invitations_for_caseload(
-            actor=self.request.user,  # type: ignore[arg-type]
+            actor=acting_user(self.request),
             people=self._due_people(),
             request=self.request,
         )
@@ -725,7 +725,7 @@ class TeamSettingsView(LoginRequiredMixin, FormView):
     def form_valid(self, form: TeamSettingsForm) -> HttpResponse:
         try:
             services.team_settings_update(
-                actor=self.request.user,  # type: ignore[arg-type]
+                actor=acting_user(self.request),
                 team=self.team,
                 **form.cleaned_data,
             )
