@@ -107,19 +107,6 @@ def roles_of(user: User | object) -> Roles:
     return roles
 
 
-def forget_roles(user: User) -> None:
-    """Drop the cached roles after memberships change within one request or test."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
-def deny(*, role_may_use: bool) -> None:
-    """Refuse: 403 where the role may never use the page, 404 where only this object is hidden."""
-    if role_may_use:
-        raise Http404
-    raise PermissionDenied
-
-
 # --- service users -----------------------------------------------------------------------
 
 

@@ -86,10 +86,6 @@ class Submit(layout.Submit):
     field_classes = ""
 
 
-class SecondarySubmit(layout.Submit):
-    field_classes = "nhsuk-button--secondary"
-
-
 class NhsFormHelperMixin:
     """Gives a form a crispy helper with one submit button and errors left to the summary."""
 
