@@ -25,6 +25,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.concurrency import StaleEdit
 from directory.models import ServiceUser
 from directory.permissions import acting_user
 from directory.services import access_record, access_records
@@ -39,7 +40,7 @@ from .permissions import (
     may_write_plans,
 )
 from .selectors import plan_list
-from .services import RESOURCE, StaleEdit
+from .services import RESOURCE
 from .versions import plan_with_parts
 
 API_PARTS = {"about": "about", "keeping-well": "keeping_well", "crisis": "crisis"}

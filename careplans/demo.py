@@ -13,12 +13,12 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from common.dates import add_months
 from directory.demo import DemoDirectory
 from directory.models import ServiceUser
 
 from . import services
 from .choices import AgreementMethod, GoalStatus, LifeArea, PlanStatus, StepWho
-from .dates import add_months
 from .models import CrisisContact, Goal, GoalStep, PlanVersion, RecoveryPlan
 from .versions import plan_snapshot, plan_with_parts
 

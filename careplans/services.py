@@ -17,12 +17,13 @@ from django.db.models import F, Max
 from django.http import HttpRequest
 from django.utils import timezone
 
+from common.concurrency import StaleEdit, compare_and_set
+from common.dates import add_months
 from directory.choices import AccessAction
 from directory.models import ServiceUser, User
 from directory.services import access_record
 
 from .choices import AgreementMethod, PlanPart, PlanStatus
-from .dates import add_months
 from .models import (
     DEFAULT_REVIEW_INTERVAL_MONTHS,
     TEXT_PARTS,
@@ -40,14 +41,6 @@ from .permissions import can_agree_plan_of, can_comment_on_plan_of, can_edit_pla
 from .versions import plan_snapshot
 
 RESOURCE = "recovery plan"
-
-
-class StaleEdit(Exception):
-    """Someone else saved this first. `current` is the object as it is saved now."""
-
-    def __init__(self, current: models.Model) -> None:
-        super().__init__("This was changed by someone else while you were editing it.")
-        self.current = current
 
 
 def _audit(
@@ -86,29 +79,6 @@ def _plan_changed(plan: RecoveryPlan, **part_revision: Any) -> None:
         updated_at=timezone.now(),
         **part_revision,
     )
-
-
-def _compare_and_set(obj: models.Model, *, seen: int, values: dict[str, Any]) -> bool:
-    """Write `values` to a goal, step, contact or supporter if it is still at revision `seen`.
-
-    Returns whether anything changed: saving what is already saved is not a change, and is
-    not refused even if someone else saved the same words meanwhile.
-    """
-    model = type(obj)
-    current = model._default_manager.select_for_update().get(pk=obj.pk)
-    for name, value in values.items():
-        setattr(obj, name, value)
-    obj.full_clean(exclude=["revision"], validate_unique=False)
-    if all(getattr(current, name) == getattr(obj, name) for name in values):
-        obj.refresh_from_db()
-        return False
-    updated = model._default_manager.filter(pk=obj.pk, revision=seen).update(
-        **values, revision=F("revision") + 1
-    )
-    if not updated:
-        raise StaleEdit(current)
-    obj.refresh_from_db()
-    return True
 
 
 def review_interval_months(*, trust_id: int) -> int:
@@ -289,7 +259,7 @@ def goal_update(
 ) -> Goal:
     plan = goal.plan
     _require_editor(actor, plan)
-    if _compare_and_set(goal, seen=revision, values=_only(values, GOAL_FIELDS)):
+    if compare_and_set(goal, seen=revision, values=_only(values, GOAL_FIELDS)):
         _plan_changed(plan)
         _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return goal
@@ -390,7 +360,7 @@ def step_update(
 ) -> GoalStep:
     plan = step.goal.plan
     _require_editor(actor, plan)
-    if _compare_and_set(step, seen=revision, values=_only(values, STEP_FIELDS)):
+    if compare_and_set(step, seen=revision, values=_only(values, STEP_FIELDS)):
         _plan_changed(plan)
         _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return step
@@ -439,7 +409,7 @@ def crisis_contact_update(
 ) -> CrisisContact:
     plan = contact.plan
     _require_editor(actor, plan)
-    if _compare_and_set(contact, seen=revision, values=_only(values, CONTACT_FIELDS)):
+    if compare_and_set(contact, seen=revision, values=_only(values, CONTACT_FIELDS)):
         _plan_changed(plan)
         _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return contact
@@ -534,7 +504,7 @@ def supporter_update(
         **_only(values, SUPPORTER_FIELDS),
         "consent_dates": _consent_dates(draft, previous=supporter.consent_dates or {}),
     }
-    if _compare_and_set(supporter, seen=revision, values=changes):
+    if compare_and_set(supporter, seen=revision, values=changes):
         _plan_changed(plan)
         _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
     return supporter

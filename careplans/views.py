@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from common.concurrency import StaleEdit
 from directory.models import ServiceUser, User
 from directory.permissions import roles_of
 from directory.services import access_record
@@ -61,7 +62,7 @@ from .permissions import (
     get_plan_person_for,
 )
 from .selectors import plan_of, versions_of
-from .services import RESOURCE, StaleEdit
+from .services import RESOURCE
 from .versions import compare_snapshots, field_label, plan_snapshot
 
 PART_SLUGS: dict[str, str] = {

@@ -18,12 +18,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.dates import month_of
 from directory.models import Membership, ServiceUser
 
 from .choices import Channel, ResponseStatus
 from .models import Answer, Instrument, Invitation, Response, TeamSurveySettings
 from .scoring import domain_scores
-from .services import SCORE_FIELDS, active_instrument, hash_token, instrument_specs, period_of
+from .services import SCORE_FIELDS, active_instrument, hash_token, instrument_specs
 
 if TYPE_CHECKING:
     from directory.demo import DemoDirectory
@@ -155,7 +156,7 @@ def seed_surveys(directory: DemoDirectory) -> int:
                 status=ResponseStatus.SUBMITTED,
                 submitted_at=min(submitted, now),
                 completed_on=day,
-                period=period_of(day),
+                period=month_of(day),
                 answered_count=sum(1 for v in answers.values() if v is not None),
                 **{field: scores.get(domain) for domain, field in SCORE_FIELDS.items()},
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,20 +11,14 @@ from django.db.models import F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common.dates import add_months, trust_today
 from directory.models import ServiceUser
 
 from .choices import Domain, ResponseStatus
 from .models import Invitation, Response, TeamSurveySettings
-from .periods import trust_today
 
 JOURNEY_DOMAINS = (Domain.HOPE, Domain.CONTROL, Domain.OPPORTUNITY)
 OVERDUE_AFTER_DAYS = 28  # a check-in this long past its due date is overdue
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def journey_responses(*, person: ServiceUser) -> list[Response]:

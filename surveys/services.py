@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.dates import in_trust_zone, month_of, trust_today
 from directory.choices import AccessAction
 from directory.models import ServiceUser, Team, User
 from directory.services import access_record
@@ -37,7 +38,6 @@ from .models import (
     ScoringRule,
     TeamSurveySettings,
 )
-from .periods import TRUST_TIME_ZONE, period_of, trust_today
 from .permissions import can_change_team_settings, can_enter_for, can_invite, roles_of
 from .scoring import ItemSpec, RuleSpec, domain_scores
 
@@ -296,7 +296,7 @@ def _score_and_close(
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = now
     response.completed_on = completed_on
-    response.period = period_of(completed_on)
+    response.period = month_of(completed_on)
     response.full_clean()
     response.save()
     if response.invitation_id:
@@ -578,7 +578,7 @@ def invitation_email(*, invitation_id: int, reminder: bool = False) -> bool:
             invitation.reminded_at = timezone.now()
             invitation.save(update_fields=["reminded_at"])
         address = login.email
-        expires = invitation.expires_at.astimezone(TRUST_TIME_ZONE)
+        expires = in_trust_zone(invitation.expires_at)
         url = invitation_url(token)
         item_count = invitation.instrument.items.count()
     subject = "A reminder: your check-in" if reminder else "Your check-in"

@@ -120,6 +120,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
+# The zone a trust counts its days, review dates and months in (common.dates), whatever the
+# server's clock says.
+TRUST_TIME_ZONE = env("TRUST_TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
 

@@ -16,8 +16,8 @@ from careplans import services
 from careplans.choices import AgreementMethod, GoalStatus, PlanStatus
 from careplans.models import Goal, PlanVersion, RecoveryPlan, TrustPlanSettings
 from careplans.selectors import plan_summaries_for
-from careplans.services import StaleEdit
 from careplans.versions import compare_snapshots
+from common.concurrency import StaleEdit
 from directory.models import AccessEvent
 
 from .factories import (

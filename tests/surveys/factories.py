@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import factory
 
+from common.dates import month_of
 from directory.models import ServiceUser
 from surveys.choices import Channel, Domain, ResponseStatus, ScoringMethod
 from surveys.models import Answer, Instrument, Item, Response, ScoringRule
-from surveys.services import BUILT_IN_KEY, period_of
+from surveys.services import BUILT_IN_KEY
 
 AGREE5 = [{"value": v, "label": f"Point {v}"} for v in range(1, 6)]
 
@@ -82,7 +83,7 @@ def sent_response(
         status=ResponseStatus.SUBMITTED,
         submitted_at=datetime.datetime.combine(on, datetime.time(12), tzinfo=datetime.UTC),
         completed_on=on,
-        period=period_of(on),
+        period=month_of(on),
         hope_score=Decimal(hope) if hope is not None else None,
         control_score=Decimal(control) if control is not None else None,
         opportunity_score=Decimal(opportunity) if opportunity is not None else None,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from common.dates import add_months
 from surveys import services
 from surveys.charts import line_chart
 from surveys.models import TeamSurveySettings
-from surveys.selectors import add_months, checkin_status_for, describe_change
+from surveys.selectors import checkin_status_for, describe_change
 from tests.factories import ServiceUserFactory
 
 from .factories import sent_response
