@@ -143,3 +143,13 @@ def test_wilson_interval_at_0_and_100_percent_stays_in_range():
         wilson_interval(successes=1, n=0)
     with pytest.raises(ValueError):
         wilson_interval(successes=5, n=4)
+
+
+def test_mean_interval_by_phe_means_method():
+    # PHEindicatormethods R/Means.R (phe_mean): mean +/- |qt(p, n - 1)| * sd / sqrt(n). On its
+    # documented example values 30, 40, 50, 60: mean 45, sd 12.909944, qt(0.975, 3) = 3.182446
+    # (3.182 in the NIST table), so 45 +/- 20.541.
+    estimate = mean_estimate(Rollup.of([30, 40, 50, 60]), threshold=4)
+    assert estimate.sd == pytest.approx(12.909944, abs=1e-6)
+    assert estimate.lower == pytest.approx(45 - 3.182446 * 12.909944 / 2, abs=1e-5)
+    assert estimate.upper == pytest.approx(45 + 3.182446 * 12.909944 / 2, abs=1e-5)
