@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -25,7 +25,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.concurrency import StaleEdit
 from directory.models import ServiceUser
 from directory.permissions import acting_user
 from directory.services import access_record, access_records
@@ -174,21 +173,6 @@ class ConflictSerializer(serializers.Serializer):
     current = serializers.DictField(help_text="What is saved now, with its revision.")
 
 
-def _conflict(current: dict[str, Any]) -> Response:
-    return Response(
-        {
-            "detail": "Someone else saved this first. Nothing was overwritten: merge with "
-            "`current` and send again quoting its revision.",
-            "current": current,
-        },
-        status=status.HTTP_409_CONFLICT,
-    )
-
-
-def _bad_request(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-
-
 @extend_schema_view(
     list=extend_schema(summary="Recovery plans you may read", responses=PlanSummarySerializer),
     retrieve=extend_schema(summary="One recovery plan, with all its parts"),
@@ -214,6 +198,13 @@ class PlanViewSet(
         if not may_read_plans(self.request.user):
             raise PermissionDenied
         return plan_list(user=acting_user(self.request))
+
+    def stale_representation(self, current: models.Model) -> dict[str, Any]:
+        """What a 409 shows as saved now: the part, or the goal, that the caller was changing
+        (the exception handler in `common.api` asks for it)."""
+        if isinstance(current, Goal):
+            return dict(GoalWriteSerializer(current).data) | {"revision": current.revision}
+        return _part(cast(RecoveryPlan, current), API_PARTS[self.kwargs["part"]])
 
     def _plan(self, public_id: Any, *, write: bool = False) -> RecoveryPlan:
         if not (may_write_plans if write else may_read_plans)(self.request.user):
@@ -291,19 +282,14 @@ class PlanViewSet(
         incoming = PartUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         name = API_PARTS[part]
-        try:
-            services.plan_part_update(
-                actor=acting_user(request),
-                plan=plan,
-                part=name,
-                revision=incoming.validated_data["revision"],
-                values=incoming.validated_data["fields"],
-                request=request,
-            )
-        except StaleEdit as stale:
-            return _conflict(_part(cast(RecoveryPlan, stale.current), name))
-        except DjangoValidationError as exc:
-            raise _bad_request(exc) from exc
+        services.plan_part_update(
+            actor=acting_user(request),
+            plan=plan,
+            part=name,
+            revision=incoming.validated_data["revision"],
+            values=incoming.validated_data["fields"],
+            request=request,
+        )
         return Response(PlanSerializer(self._plan(public_id)).data)
 
     @extend_schema(
@@ -316,15 +302,12 @@ class PlanViewSet(
         plan = self._plan(public_id, write=True)
         incoming = GoalWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            goal = services.goal_add(
-                actor=acting_user(request),
-                plan=plan,
-                values=dict(incoming.validated_data),
-                request=request,
-            )
-        except DjangoValidationError as exc:
-            raise _bad_request(exc) from exc
+        goal = services.goal_add(
+            actor=acting_user(request),
+            plan=plan,
+            values=dict(incoming.validated_data),
+            request=request,
+        )
         return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -347,17 +330,11 @@ class PlanViewSet(
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
         revision = values.pop("revision")
-        try:
-            goal = services.goal_update(
-                actor=acting_user(request),
-                goal=goal,
-                revision=revision,
-                values=values,
-                request=request,
-            )
-        except StaleEdit as stale:
-            saved = cast(Goal, stale.current)
-            return _conflict(GoalWriteSerializer(saved).data | {"revision": saved.revision})
-        except DjangoValidationError as exc:
-            raise _bad_request(exc) from exc
+        goal = services.goal_update(
+            actor=acting_user(request),
+            goal=goal,
+            revision=revision,
+            values=values,
+            request=request,
+        )
         return Response(GoalSerializer(Goal.objects.prefetch_related("steps").get(pk=goal.pk)).data)

@@ -23,6 +23,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from common.concurrency import StaleEdit
+from common.forms import add_service_error
 from directory.models import ServiceUser, User
 from directory.permissions import roles_of
 from directory.services import access_record
@@ -324,11 +325,7 @@ class PlanFormView(PlanPageMixin, FormView):
         except StaleEdit as stale:
             return self.refused(form, stale.current)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         if message:
             messages.success(self.request, message)

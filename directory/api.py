@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -173,12 +172,7 @@ class ServiceUserViewSet(
             raise PermissionDenied
         incoming = ServiceUserCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
-        try:
-            person = service_user_create(
-                actor=acting_user(request), request=request, **incoming.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from exc
+        person = service_user_create(
+            actor=acting_user(request), request=request, **incoming.validated_data
+        )
         return Response(ServiceUserSerializer(person).data, status=status.HTTP_201_CREATED)

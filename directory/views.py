@@ -13,6 +13,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.views.generic import FormView, ListView, TemplateView
 
+from common.forms import add_service_error
+
 from .forms import ServiceUserCreateForm
 from .models import Team, User
 from .permissions import (
@@ -71,8 +73,7 @@ class ServiceUserCreateView(LoginRequiredMixin, FormView):
                 request=self.request,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{person.display_name} has been added to {person.team}.")
         return HttpResponseRedirect(person.get_absolute_url())

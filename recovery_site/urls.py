@@ -4,16 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from careplans.api import PlanViewSet
+from common.api import ApiRouter
 from directory.api import ServiceUserViewSet, TeamViewSet
 from surveys.api import InstrumentViewSet, PersonScoresViewSet, ResponseViewSet
 
 from . import caseload, person, views
 from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("teams", TeamViewSet, basename="team")
 router.register("service-users", ServiceUserViewSet, basename="service-user")
 router.register("check-in-instruments", InstrumentViewSet, basename="checkin-instrument")

@@ -11,23 +11,16 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from directory.demo import DEMO_PERSONAS
 from directory.models import ServiceUser, User
-from directory.permissions import (
-    acting_user,
-    may_use_admin_site,
-    may_use_caseload,
-    may_view_staff_directory,
-    may_view_trust_overview,
-    roles_of,
-)
+from directory.permissions import acting_user, roles_of
 from directory.selectors import caseload_for
 
 from .celery import app as celery_app
+from .navigation import links_for
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -50,17 +43,17 @@ class HomeView(LoginRequiredMixin, TemplateView):
         def card(title: str, href: str, text: str) -> None:
             cards.append({"title": title, "href": href, "text": text})
 
-        if may_use_caseload(user):
+        links = links_for(user)
+        caseload = next((link for link in links if link.key == "caseload"), None)
+        if caseload is not None:
             size = caseload_for(user=user).count()
             people = f"{size} {'person' if size == 1 else 'people'}"
             if roles.coordinates_in:
-                card("Your caseload", reverse("caseload"), f"{people} on your caseload.")
+                card("Your caseload", caseload.href, f"{people} on your caseload.")
             elif roles.leads:
-                card(
-                    "Your team's caseload", reverse("caseload"), f"{people} in the teams you lead."
-                )
+                card("Your team's caseload", caseload.href, f"{people} in the teams you lead.")
             else:
-                card("People in your team", reverse("caseload"), f"{people} you may support.")
+                card("People in your team", caseload.href, f"{people} you may support.")
         if roles.leads:
             for membership in user.memberships.filter(role="team_leader").select_related("team"):
                 card(
@@ -68,20 +61,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
                     membership.team.get_absolute_url(),
                     "Members and the size of each caseload.",
                 )
-        if may_view_trust_overview(user):
-            card(
-                "Teams",
-                reverse("directory:teams"),
-                "Every team in the trust, with staff and caseload sizes.",
-            )
-        if may_view_staff_directory(user):
-            card("Staff", reverse("directory:staff"), "Staff, their roles and teams.")
-        if may_use_admin_site(user):
-            card(
-                "Administration",
-                reverse("admin:index"),
-                "Trusts, teams, people, logins and the access audit.",
-            )
+        for link in links:
+            if link.card:
+                card(link.label, link.href, link.card)
         context = super().get_context_data(**kwargs)
         context["cards"] = cards
         context["role_labels"] = roles.labels()

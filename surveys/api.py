@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -228,21 +227,16 @@ class ResponseViewSet(
                 raise ValidationError({"instrument": "Unknown instrument."})
         if data["channel"] not in STAFF_CHANNELS and data["completed_on"] is not None:
             raise ValidationError({"completed_on": "Only staff entries give the day answered."})
-        try:
-            response, created = services.response_record(
-                actor=acting_user(request),
-                service_user=person,
-                channel=data["channel"],
-                idempotency_key=data["idempotency_key"],
-                answers=data["answers"],
-                completed_on=data["completed_on"],
-                instrument=instrument,
-                request=request,
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from exc
+        response, created = services.response_record(
+            actor=acting_user(request),
+            service_user=person,
+            channel=data["channel"],
+            idempotency_key=data["idempotency_key"],
+            answers=data["answers"],
+            completed_on=data["completed_on"],
+            instrument=instrument,
+            request=request,
+        )
         return ApiResponse(
             ResponseSerializer(response).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -417,6 +417,7 @@ def response_record(
         )
     values = {items_by_number[number].pk: value for number, value in answers.items()}
     _check_values({item.pk: item for item in items_by_number.values()}, values)
+    now = timezone.now()
     response = Response(
         idempotency_key=idempotency_key,
         instrument=instrument,
@@ -425,6 +426,13 @@ def response_record(
         channel=channel,
         entered_by=actor if channel in STAFF_CHANNELS else None,
     )
+    completed_on = _check_completed_on(response, completed_on)
+    # Sent from its first write: a row that is never a draft leaves alone the draft the person
+    # (or the same member of staff) may have open on the web, which stays theirs to finish.
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = now
+    response.completed_on = completed_on
+    response.period = month_of(completed_on)
     try:
         with transaction.atomic():
             response.save()
@@ -432,11 +440,7 @@ def response_record(
                 Answer(response=response, item_id=item_id, value=value)
                 for item_id, value in values.items()
             )
-            _score_and_close(
-                response,
-                completed_on=_check_completed_on(response, completed_on),
-                now=timezone.now(),
-            )
+            _score_and_close(response, completed_on=completed_on, now=now)
     except IntegrityError:
         existing = Response.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:

@@ -21,6 +21,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from common.forms import add_service_error
 from directory.models import ServiceUser, Team
 from directory.permissions import acting_user, roles_of
 from directory.selectors import caseload_for
@@ -192,8 +193,7 @@ class QuestionPageView(FillingMixin, FormView):
                 request=self.request,
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         public_id = self.response_obj.public_id
         if self.request.POST.get("action") == "save":
@@ -553,10 +553,7 @@ class StaffEntryView(PersonMixin, FormView):
                 actor=acting_user(self.request),
             )
         except ValidationError as exc:
-            for field, errors in (
-                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-            ):
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         return redirect("surveys:fill", public_id=response.public_id, page=1)
 
@@ -730,8 +727,7 @@ class TeamSettingsView(LoginRequiredMixin, FormView):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"Check-in settings for {self.team.name} are saved.")
         return redirect("surveys:team_settings", public_id=self.team.public_id)

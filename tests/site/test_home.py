@@ -27,3 +27,19 @@ def test_hr_is_offered_staff_and_teams_but_no_caseload(world, client_for):
     assert reverse("directory:staff") in body
     assert reverse("directory:teams") in body
     assert f'href="{reverse("caseload")}"' not in body
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["care_coordinator", "team_leader", "peer_support_worker", "hr", "qa_manager", "administrator"],
+)
+def test_every_home_card_but_a_led_team_is_also_in_the_menu(world, client_for, role):
+    user = world.user(role)
+    if user is None:
+        pytest.skip(f"no {role} in this world")
+    response = client_for(user).get(reverse("home"))
+    menu = {item["href"] for item in response.context["nav_items"]}
+    led_teams = {m.team.get_absolute_url() for m in user.memberships.filter(role="team_leader")}
+    cards = {card["href"] for card in response.context["cards"]} - led_teams
+    assert cards, "each staff role is offered some work"
+    assert cards <= menu

@@ -8,6 +8,7 @@ import uuid
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from surveys import services
 from surveys.models import Response
 
 from .factories import built_in, sent_response
@@ -134,3 +135,30 @@ def test_schema_includes_the_check_in_endpoints(world, client):
     schema = client.get(reverse("api-schema")).content.decode()
     for path in ("/api/check-ins/", "/api/check-in-instruments/", "/api/check-in-scores/"):
         assert path in schema
+
+
+def test_a_check_in_sent_while_the_person_has_an_open_draft_is_stored_and_the_draft_kept(world):
+    # Given the person started a check-in on the web and has not sent it
+    draft = services.response_start(
+        actor=world.user("service_user"), service_user=world.person, channel="signed_in"
+    )
+    # When a complete check-in for them arrives through the API
+    client = api_for(world.user("service_user"))
+    reply = client.post(reverse("api:checkin-list"), _body(world, uuid.uuid4()), format="json")
+    # Then it is stored as sent, and the draft is still theirs to finish
+    assert reply.status_code == 201, reply.content
+    assert Response.objects.get(public_id=reply.json()["id"]).status == "submitted"
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_a_staff_check_in_sent_while_the_same_staff_member_has_an_open_draft_is_stored(world):
+    staff = world.user("peer_support_worker")
+    services.response_start(actor=staff, service_user=world.person, channel="staff_phone")
+    reply = api_for(staff).post(
+        reverse("api:checkin-list"),
+        _body(world, uuid.uuid4(), channel="staff_phone"),
+        format="json",
+    )
+    assert reply.status_code == 201, reply.content
+    assert Response.objects.filter(status="draft").count() == 1

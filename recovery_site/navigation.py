@@ -1,0 +1,93 @@
+"""Where each role may go, written once: the header's menu and the home page's cards both read
+this map, so a page a role gains or loses appears or disappears in both places."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from directory.models import User
+from directory.permissions import (
+    may_use_admin_site,
+    may_use_caseload,
+    may_view_staff_directory,
+    may_view_trust_overview,
+    roles_of,
+)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """A page in the header's menu, and the home card that leads to it when `card` says what
+    the page holds. (The caseload's card counts people, so the home page writes its own.)"""
+
+    key: str
+    label: str
+    url_name: str
+    allowed: Callable[[User], bool]
+    card: str = ""
+
+
+def _always(user: User) -> bool:
+    return True
+
+
+def _has_own_plan(user: User) -> bool:
+    return roles_of(user).is_service_user
+
+
+DESTINATIONS: tuple[Destination, ...] = (
+    Destination("home", "Home", "home", _always),
+    Destination("caseload", "Caseload", "caseload", may_use_caseload),
+    Destination("own_plan", "Your recovery plan", "careplans:own_plan", _has_own_plan),
+    Destination(
+        "teams",
+        "Teams",
+        "directory:teams",
+        may_view_trust_overview,
+        card="Every team in the trust, with staff and caseload sizes.",
+    ),
+    Destination(
+        "staff",
+        "Staff",
+        "directory:staff",
+        may_view_staff_directory,
+        card="Staff, their roles and teams.",
+    ),
+    Destination(
+        "admin",
+        "Administration",
+        "admin:index",
+        may_use_admin_site,
+        card="Trusts, teams, people, logins and the access audit.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    destination: Destination
+    href: str
+
+    @property
+    def key(self) -> str:
+        return self.destination.key
+
+    @property
+    def label(self) -> str:
+        return self.destination.label
+
+    @property
+    def card(self) -> str:
+        return self.destination.card
+
+
+def links_for(user: User) -> list[Link]:
+    """The destinations `user` may use, in menu order, with their addresses."""
+    return [
+        Link(destination, reverse(destination.url_name))
+        for destination in DESTINATIONS
+        if destination.allowed(user)
+    ]
