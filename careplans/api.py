@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.concurrency import StaleEdit
+from directory.audit import AuditedRequestMixin
 from directory.models import ServiceUser
 from directory.permissions import acting_user
 from directory.services import access_record, access_records
@@ -199,6 +200,7 @@ def _bad_request(exc: DjangoValidationError) -> ValidationError:
     ),
 )
 class PlanViewSet(
+    AuditedRequestMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -232,20 +234,18 @@ class PlanViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         access_records(
-            actor=acting_user(request),
             service_users=[plan.service_user for plan in page],
             resource=RESOURCE,
-            request=request,
+            audit=self.audit,
         )
         return self.get_paginated_response(PlanSummarySerializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self._plan(kwargs["public_id"])
         access_record(
-            actor=acting_user(request),
             service_user=plan.service_user,
             resource=RESOURCE,
-            request=request,
+            audit=self.audit,
         )
         return Response(PlanSerializer(plan).data)
 
@@ -263,7 +263,7 @@ class PlanViewSet(
             )
         existed = RecoveryPlan.objects.filter(service_user=person).exists()
         plan = services.plan_create(
-            actor=acting_user(request), service_user=person, request=request
+            actor=acting_user(request), service_user=person, audit=self.audit
         )
         plan = self._plan(plan.public_id)
         return Response(
@@ -298,7 +298,7 @@ class PlanViewSet(
                 part=name,
                 revision=incoming.validated_data["revision"],
                 values=incoming.validated_data["fields"],
-                request=request,
+                audit=self.audit,
             )
         except StaleEdit as stale:
             return _conflict(_part(cast(RecoveryPlan, stale.current), name))
@@ -321,7 +321,7 @@ class PlanViewSet(
                 actor=acting_user(request),
                 plan=plan,
                 values=dict(incoming.validated_data),
-                request=request,
+                audit=self.audit,
             )
         except DjangoValidationError as exc:
             raise _bad_request(exc) from exc
@@ -353,7 +353,7 @@ class PlanViewSet(
                 goal=goal,
                 revision=revision,
                 values=values,
-                request=request,
+                audit=self.audit,
             )
         except StaleEdit as stale:
             saved = cast(Goal, stale.current)

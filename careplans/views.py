@@ -23,6 +23,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from common.concurrency import StaleEdit
+from directory.audit import AuditContext, AuditedRequestMixin
 from directory.models import ServiceUser, User
 from directory.permissions import roles_of
 from directory.services import access_record
@@ -77,10 +78,8 @@ PART_TITLES: dict[str, str] = {
 }
 
 
-def _audit_read(request: HttpRequest, person: ServiceUser, resource: str = RESOURCE) -> None:
-    access_record(
-        actor=cast(User, request.user), service_user=person, resource=resource, request=request
-    )
+def _audit_read(audit: AuditContext, person: ServiceUser, resource: str = RESOURCE) -> None:
+    access_record(audit=audit, service_user=person, resource=resource)
 
 
 def _display(field: forms.Field, value: Any) -> str:
@@ -114,7 +113,7 @@ def text_parts(values: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
     }
 
 
-class OwnPlanView(LoginRequiredMixin, View):
+class OwnPlanView(LoginRequiredMixin, AuditedRequestMixin, View):
     """A service user's way to their own plan, from the header."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -127,7 +126,7 @@ class OwnPlanView(LoginRequiredMixin, View):
         )
 
 
-class PlanPageMixin(LoginRequiredMixin):
+class PlanPageMixin(LoginRequiredMixin, AuditedRequestMixin):
     """Finds the person and their plan, and refuses what this user may not do with it."""
 
     need = "read"
@@ -203,7 +202,7 @@ class PlanView(PlanPageMixin, TemplateView):
         context["can_comment"] = can_comment_on_plan_of(user, self.person)
         plan = plan_of(self.person)
         context["plan"] = plan
-        _audit_read(self.request, self.person)
+        _audit_read(self.audit, self.person)
         if plan is None:
             return context
         # The journey sits beside the plan for those who may read the person's check-ins.
@@ -253,11 +252,11 @@ class PlanStartView(PlanPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(self.base_context())
-        _audit_read(self.request, self.person)
+        _audit_read(self.audit, self.person)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        services.plan_create(actor=self.actor, service_user=self.person, request=request)
+        services.plan_create(actor=self.actor, service_user=self.person, audit=self.audit)
         messages.success(
             request, "The plan has been started. Write it with the person, in their words."
         )
@@ -315,7 +314,7 @@ class PlanFormView(PlanPageMixin, FormView):
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _audit_read(request, self.person)
+        _audit_read(self.audit, self.person)
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
@@ -396,7 +395,7 @@ class PartEditView(PlanFormView):
             part=self.part,
             revision=data["revision"],
             values={name: data[name] for name in TEXT_PARTS[self.part]},
-            request=self.request,
+            audit=self.audit,
         )
         return f"{self.title} has been saved."
 
@@ -416,7 +415,7 @@ class GoalAddView(PlanFormView):
             plan=self.current_plan,
             values=_values(form),
             public_id=form.cleaned_data.get("submission"),
-            request=self.request,
+            audit=self.audit,
         )
         return "The goal has been added."
 
@@ -433,7 +432,7 @@ class GoalEditView(PlanFormView):
             goal=self.get_item(),
             revision=form.cleaned_data["revision"],
             values=_values(form),
-            request=self.request,
+            audit=self.audit,
         )
         return "The goal has been saved."
 
@@ -456,7 +455,7 @@ class GoalMoveView(PlanPageMixin, View):
         direction = request.POST.get("direction", "")
         if direction not in ("up", "down"):
             raise Http404
-        services.goal_move(actor=self.actor, goal=goal, direction=direction, request=request)
+        services.goal_move(actor=self.actor, goal=goal, direction=direction, audit=self.audit)
         messages.success(request, f"The goal has been moved {direction}.")
         return HttpResponseRedirect(self.plan_url() + "#goals")
 
@@ -476,7 +475,7 @@ class StepMoveView(PlanPageMixin, View):
         direction = request.POST.get("direction", "")
         if direction not in ("up", "down"):
             raise Http404
-        services.step_move(actor=self.actor, step=step, direction=direction, request=request)
+        services.step_move(actor=self.actor, step=step, direction=direction, audit=self.audit)
         messages.success(request, f"The step has been moved {direction}.")
         return HttpResponseRedirect(self.plan_url() + "#goals")
 
@@ -490,12 +489,12 @@ class PlanCloseView(PlanPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(self.base_context())
-        _audit_read(self.request, self.person)
+        _audit_read(self.audit, self.person)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.current_plan.status != PlanStatus.CLOSED:
-            services.plan_close(actor=self.actor, plan=self.current_plan, request=request)
+            services.plan_close(actor=self.actor, plan=self.current_plan, audit=self.audit)
         messages.success(request, "The plan has been closed.")
         return HttpResponseRedirect(self.plan_url())
 
@@ -523,7 +522,7 @@ class StepAddView(PlanFormView):
             goal=goal,
             values=_values(form),
             public_id=form.cleaned_data.get("submission"),
-            request=self.request,
+            audit=self.audit,
         )
         return "The step has been added."
 
@@ -541,7 +540,7 @@ class StepEditView(PlanFormView):
             step=step,
             revision=form.cleaned_data["revision"],
             values=_values(form),
-            request=self.request,
+            audit=self.audit,
         )
         return "The step has been saved."
 
@@ -557,7 +556,7 @@ class ContactAddView(PlanFormView):
             plan=self.current_plan,
             values=_values(form),
             public_id=form.cleaned_data.get("submission"),
-            request=self.request,
+            audit=self.audit,
         )
         return "The crisis contact has been added."
 
@@ -593,7 +592,7 @@ class ContactEditView(RemovableItemFormView):
             contact=self.get_item(),
             revision=form.cleaned_data["revision"],
             values=_values(form),
-            request=self.request,
+            audit=self.audit,
         )
         return "The crisis contact has been saved."
 
@@ -640,7 +639,7 @@ class ContactRemoveView(ItemRemoveView):
 
     def remove(self, item: Any, revision: int) -> None:
         services.crisis_contact_remove(
-            actor=self.actor, contact=item, revision=revision, request=self.request
+            actor=self.actor, contact=item, revision=revision, audit=self.audit
         )
 
 
@@ -651,7 +650,7 @@ class SupporterRemoveView(ItemRemoveView):
 
     def remove(self, item: Any, revision: int) -> None:
         services.supporter_remove(
-            actor=self.actor, supporter=item, revision=revision, request=self.request
+            actor=self.actor, supporter=item, revision=revision, audit=self.audit
         )
 
 
@@ -666,7 +665,7 @@ class SupporterAddView(PlanFormView):
             plan=self.current_plan,
             values=_values(form),
             public_id=form.cleaned_data.get("submission"),
-            request=self.request,
+            audit=self.audit,
         )
         return "The supporter has been added."
 
@@ -684,7 +683,7 @@ class SupporterEditView(RemovableItemFormView):
             supporter=self.get_item(),
             revision=form.cleaned_data["revision"],
             values=_values(form),
-            request=self.request,
+            audit=self.audit,
         )
         return "The supporter has been saved."
 
@@ -712,7 +711,7 @@ class CommentView(PlanFormView):
             part=form.cleaned_data["part"],
             text=form.cleaned_data["text"],
             public_id=form.cleaned_data.get("submission"),
-            request=self.request,
+            audit=self.audit,
         )
         return "Your comment has been added."
 
@@ -742,7 +741,7 @@ class AgreeView(PlanFormView):
             plan=self.current_plan,
             revision=form.cleaned_data["revision"],
             method=AgreementMethod.ONLINE,
-            request=self.request,
+            audit=self.audit,
         )
         return f"Thank you. You agreed your plan; it is kept as version {version.number}."
 
@@ -782,7 +781,7 @@ class RecordAgreementView(PlanFormView):
             method=data["method"],
             agreed_on=data["agreed_on"],
             note=data["note"],
-            request=self.request,
+            audit=self.audit,
         )
         return f"Agreement recorded; the plan is kept as version {version.number}."
 
@@ -819,7 +818,7 @@ class ReviewView(PlanFormView):
             summary=data["summary"],
             next_review_on=data["next_review_on"],
             ratings=cast(ReviewForm, form).ratings(),
-            request=self.request,
+            audit=self.audit,
         )
         return "The review has been recorded. Ask the person to agree the reviewed plan."
 
@@ -832,7 +831,7 @@ class VersionView(PlanPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         version = get_object_or_404(versions_of(self.current_plan), number=kwargs["number"])
-        _audit_read(self.request, self.person, "recovery plan version")
+        _audit_read(self.audit, self.person, "recovery plan version")
         context.update(
             self.base_context(),
             version=version,
@@ -874,7 +873,7 @@ class CompareView(PlanPageMixin, TemplateView):
             new_snapshot, new_label = plan_snapshot(plan), "the plan now"
         else:
             new_snapshot, new_label = versions[new].snapshot, f"version {new}"
-        _audit_read(self.request, self.person, "recovery plan version")
+        _audit_read(self.audit, self.person, "recovery plan version")
         context.update(
             old=old,
             new=new,

@@ -11,6 +11,7 @@ import datetime
 
 from surveys import services
 from tests.access import Case, api, expect, page
+from tests.audit import audit_as
 
 from .factories import built_in, draft_with_answers, sent_response
 
@@ -33,12 +34,20 @@ def _sent(w):
 
 
 def _token(w):
-    invitation = services.invitation_create(actor=w.user("care_coordinator"), service_user=w.person)
-    return {"token": services.invitation_issue_link(invitation=invitation, actor=None)}
+    invitation = services.invitation_create(
+        actor=w.user("care_coordinator"),
+        audit=audit_as(w.user("care_coordinator")),
+        service_user=w.person,
+    )
+    return {"token": services.invitation_issue_link(invitation=invitation, audit=audit_as(None))}
 
 
 def _invitation(w):
-    invitation = services.invitation_create(actor=w.user("care_coordinator"), service_user=w.person)
+    invitation = services.invitation_create(
+        actor=w.user("care_coordinator"),
+        audit=audit_as(w.user("care_coordinator")),
+        service_user=w.person,
+    )
     return {"public_id": invitation.public_id}
 
 
