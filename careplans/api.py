@@ -301,6 +301,8 @@ class PlanViewSet(
                 audit=self.audit,
             )
         except StaleEdit as stale:
+            # The answer carries the saved text, so it is a read of the plan.
+            access_record(audit=self.audit, service_user=plan.service_user, resource=RESOURCE)
             return _conflict(_part(cast(RecoveryPlan, stale.current), name))
         except DjangoValidationError as exc:
             raise _bad_request(exc) from exc
@@ -356,6 +358,7 @@ class PlanViewSet(
                 audit=self.audit,
             )
         except StaleEdit as stale:
+            access_record(audit=self.audit, service_user=plan.service_user, resource=RESOURCE)
             saved = cast(Goal, stale.current)
             return _conflict(GoalWriteSerializer(saved).data | {"revision": saved.revision})
         except DjangoValidationError as exc:

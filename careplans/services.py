@@ -86,7 +86,8 @@ def plan_create(*, actor: User, service_user: ServiceUser, audit: AuditContext) 
     if not can_edit_plan_of(actor, service_user):
         raise ValidationError("You cannot start a plan for this person.")
     existing = RecoveryPlan.objects.filter(service_user=service_user).first()
-    if existing is not None:
+    if existing is not None:  # the caller is shown the plan already started: a read
+        _audit(audit, service_user, AccessAction.READ)
         return existing
     plan = RecoveryPlan(service_user=service_user, created_by=actor)
     plan.full_clean(exclude=["service_user"])
@@ -94,6 +95,7 @@ def plan_create(*, actor: User, service_user: ServiceUser, audit: AuditContext) 
         with transaction.atomic():
             plan.save()
     except IntegrityError:  # started at the same moment by someone else
+        _audit(audit, service_user, AccessAction.READ)
         return RecoveryPlan.objects.get(service_user=service_user)
     _audit(audit, service_user, AccessAction.CREATE)
     return plan
@@ -249,6 +251,8 @@ def goal_update(
     if compare_and_set(goal, seen=revision, values=_only(values, GOAL_FIELDS)):
         _plan_changed(plan)
         _audit(audit, plan.service_user, AccessAction.CHANGE)
+    else:  # nothing changed, but the caller is shown the saved goal
+        _audit(audit, plan.service_user, AccessAction.READ)
     return goal
 
 

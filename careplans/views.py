@@ -341,6 +341,7 @@ class PlanFormView(PlanPageMixin, FormView):
 
     def refused(self, form: forms.Form, current: Any) -> HttpResponse:
         """Someone saved first: show both texts, keep theirs in the form at the new revision."""
+        _audit_read(self.audit, self.person)  # the page shows the saved text
         saved = self.item_values(current)
         rows = []
         for name, field in form.fields.items():

@@ -560,6 +560,9 @@ class StaffEntryView(PersonMixin, FormView):
         return redirect("surveys:fill", public_id=response.public_id, page=1)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        services.audit_checkin_access(
+            audit=self.audit, person=self.person_obj, resource="check-in staff entry"
+        )
         context = super().get_context_data(**kwargs)
         context["person"] = self.person_obj
         return context
@@ -609,6 +612,9 @@ class InviteView(PersonMixin, FormView):
         return redirect("surveys:invitation_link", public_id=invitation.public_id)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        services.audit_checkin_access(
+            audit=self.audit, person=self.person_obj, resource="check-in status"
+        )
         context = super().get_context_data(**kwargs)
         context.update(
             person=self.person_obj,

@@ -167,6 +167,13 @@ def test_a_stale_save_shows_both_texts_and_keeps_the_typed_one(world, coordinato
     assert 'name="revision" value="2"' in body
     plan.refresh_from_db()
     assert plan.what_matters == "Saved by the team leader"
+    # The page shows the saved text, so the coordinator read the plan.
+    assert AccessEvent.objects.filter(
+        service_user=world.person,
+        actor=world.user("care_coordinator"),
+        action="read",
+        via="careplans:part_edit",
+    ).exists()
 
     # Having merged by hand, they save again from the new revision.
     coordinator_client.post(

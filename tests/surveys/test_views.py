@@ -11,7 +11,7 @@ from directory.models import AccessEvent
 from surveys import services
 from surveys.choices import Channel, ResponseStatus
 from surveys.models import Invitation, Response
-from tests.audit import audit_as
+from tests.audit import audit_as, audit_trail
 from tests.factories import ServiceUserFactory
 
 from .factories import sent_response
@@ -195,6 +195,19 @@ def test_staff_enter_a_paper_check_in(world, client_for):
     # The person cannot open a draft staff are typing in, nor can a colleague.
     assert client_for(world.user("service_user")).get(reply.url).status_code == 404
     assert client_for(world.user("team_leader")).get(reply.url).status_code == 404
+
+
+def test_opening_the_staff_entry_and_invite_pages_is_audited(world, client_for):
+    coordinator = world.user("care_coordinator")
+    client = client_for(coordinator)
+    for name in ("staff_entry", "invite"):
+        page = client.get(reverse(f"surveys:{name}", kwargs={"public_id": world.person.public_id}))
+        assert page.status_code == 200
+        assert world.person.display_name in page.content.decode()
+    assert audit_trail(world.person) == [
+        ("read", coordinator.pk, "check-in staff entry", "surveys:staff_entry"),
+        ("read", coordinator.pk, "check-in status", "surveys:invite"),
+    ]
 
 
 def test_journey_shows_scores_in_a_chart_a_table_and_words(world, client_for):
