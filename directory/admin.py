@@ -176,7 +176,15 @@ class ServiceUserAdmin(TrustScopedAdmin):
 @admin.register(AccessEvent)
 class AccessEventAdmin(TrustScopedAdmin):
     trust_path = "service_user__trust"
-    list_display = ["occurred_at", "who", "action", "resource", "service_user", "via"]
+    list_display = [
+        "occurred_at",
+        "who",
+        "action",
+        "resource",
+        "service_user",
+        "via",
+        "client_address",
+    ]
     list_filter = ["action"]
     list_select_related = ["actor", "service_user"]
     date_hierarchy = "occurred_at"

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.http import HttpRequest
+from rest_framework.request import Request
+
 from .models import User
 
 SYSTEM = "System"
@@ -30,7 +33,9 @@ class AuditContext:
     by_system: bool = False
 
     @classmethod
-    def for_request(cls, request: Any, *, actor_description: str = "") -> AuditContext:
+    def for_request(
+        cls, request: HttpRequest | Request, *, actor_description: str = ""
+    ) -> AuditContext:
         """The signed-in user (or, without one, `actor_description`) behind a page or API call."""
         user = getattr(request, "user", None)
         actor = user if isinstance(user, User) and user.is_authenticated else None

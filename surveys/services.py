@@ -1,9 +1,9 @@
 """Writes for check-ins, each one transaction naming who acts.
 
 Reads and changes of a person's answers are written to the access audit
-(`directory.services.access_record`). The one exception is a person answering from an invitation
-link without an account: the audit needs a signed-in actor, and the response itself records that
-it came through that invitation (and the invitation records who made it).
+(`directory.services.access_record`) with the caller's audit context. Where nobody is signed in
+and no system actor is named, only the person's own one-time link can have let them in, and the
+audit says so.
 """
 
 from __future__ import annotations
@@ -239,7 +239,6 @@ def response_save_answers(
     *,
     response: Response,
     values: Mapping[int, int | None],
-    actor: User | None,
     audit: AuditContext,
 ) -> None:
     """Keep the answers given so far (keyed by item id; None for a skipped item) in the draft."""
@@ -315,7 +314,6 @@ def _check_completed_on(response: Response, completed_on: datetime.date | None) 
 def response_submit(
     *,
     idempotency_key: uuid.UUID | str,
-    actor: User | None,
     completed_on: datetime.date | None = None,
     audit: AuditContext,
 ) -> tuple[Response, bool]:

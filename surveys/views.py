@@ -96,10 +96,6 @@ def _response_for_filling(request: HttpRequest, public_id: Any) -> Response | Ht
     raise Http404
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.user if request.user.is_authenticated else None
-
-
 def _page_count(items: list[Item]) -> int:
     return max(1, math.ceil(len(items) / ITEMS_PER_PAGE))
 
@@ -188,7 +184,6 @@ class QuestionPageView(FillingMixin, FormView):
             services.response_save_answers(
                 response=self.response_obj,
                 values=form.values_by_item_id(),
-                actor=_actor(self.request),
                 audit=self.audit,
             )
         except ValidationError as exc:
@@ -290,9 +285,7 @@ class SubmitView(FillingMixin):
             messages.warning(request, "Something went wrong sending your answers. Try again.")
             return redirect("surveys:check", public_id=response.public_id)
         try:
-            services.response_submit(
-                idempotency_key=response.idempotency_key, actor=_actor(request), audit=self.audit
-            )
+            services.response_submit(idempotency_key=response.idempotency_key, audit=self.audit)
         except ValidationError as exc:
             messages.warning(request, " ".join(exc.messages))
             return redirect("surveys:check", public_id=response.public_id)

@@ -42,7 +42,6 @@ def test_send_scores_each_domain_and_stores_team_and_period(
     ):
         response, sent_now = services.response_submit(
             idempotency_key=draft.idempotency_key,
-            actor=world.user("service_user"),
             audit=audit_as(world.user("service_user")),
         )
     assert sent_now
@@ -65,9 +64,7 @@ def test_send_scores_each_domain_and_stores_team_and_period(
 
 def test_the_team_at_the_time_stays_when_the_person_moves(world):
     draft = draft_with_answers(world.person, ALL_FOURS)
-    services.response_submit(
-        idempotency_key=draft.idempotency_key, actor=None, audit=audit_as(None)
-    )
+    services.response_submit(idempotency_key=draft.idempotency_key, audit=audit_as(None))
     world.person.team = world.other_team
     world.person.save()
     assert Response.objects.get(pk=draft.pk).team == world.team
@@ -77,10 +74,10 @@ def test_sending_again_returns_the_same_response(world, django_capture_on_commit
     draft = draft_with_answers(world.person, ALL_FOURS)
     with django_capture_on_commit_callbacks() as callbacks:
         first, sent_first = services.response_submit(
-            idempotency_key=draft.idempotency_key, actor=None, audit=audit_as(None)
+            idempotency_key=draft.idempotency_key, audit=audit_as(None)
         )
         second, sent_second = services.response_submit(
-            idempotency_key=draft.idempotency_key, actor=None, audit=audit_as(None)
+            idempotency_key=draft.idempotency_key, audit=audit_as(None)
         )
     assert (sent_first, sent_second) == (True, False)
     assert first.pk == second.pk
@@ -92,20 +89,17 @@ def test_answers_cannot_change_once_sent(world):
     draft = draft_with_answers(world.person, ALL_FOURS)
     services.response_submit(
         idempotency_key=draft.idempotency_key,
-        actor=None,
         audit=audit_as(None),
     )
     with pytest.raises(ValidationError, match="already been sent"):
-        services.response_save_answers(response=draft, values={}, actor=None, audit=audit_as(None))
+        services.response_save_answers(response=draft, values={}, audit=audit_as(None))
 
 
 def test_answers_must_be_points_of_the_scale(world):
     draft = draft_with_answers(world.person, {})
     item = built_in().items.get(number=1)
     with pytest.raises(ValidationError):
-        services.response_save_answers(
-            response=draft, values={item.pk: 9}, actor=None, audit=audit_as(None)
-        )
+        services.response_save_answers(response=draft, values={item.pk: 9}, audit=audit_as(None))
 
 
 def test_record_with_the_same_key_twice_stores_one(world):
@@ -160,7 +154,7 @@ def test_concurrent_sends_of_one_draft_store_one_response(world):
     draft = draft_with_answers(world.person, ALL_FOURS)
     results = _in_threads(
         lambda: services.response_submit(
-            idempotency_key=draft.idempotency_key, actor=None, audit=audit_as(None)
+            idempotency_key=draft.idempotency_key, audit=audit_as(None)
         ),
         4,
     )
@@ -236,7 +230,7 @@ def test_staff_entry_uses_the_date_the_person_answered(world):
         response=draft, completed_on=answered, channel=Channel.STAFF_PHONE, actor=coordinator
     )
     response, _ = services.response_submit(
-        idempotency_key=draft.idempotency_key, actor=coordinator, audit=audit_as(coordinator)
+        idempotency_key=draft.idempotency_key, audit=audit_as(coordinator)
     )
     assert response.completed_on == answered
     assert response.period == answered.replace(day=1)
