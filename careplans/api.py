@@ -25,6 +25,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.concurrency import StaleEdit
+from directory.audit import AuditedRequestMixin
 from directory.models import ServiceUser
 from directory.permissions import acting_user
 from directory.services import access_record, access_records
@@ -183,6 +185,7 @@ class ConflictSerializer(serializers.Serializer):
     ),
 )
 class PlanViewSet(
+    AuditedRequestMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -223,20 +226,18 @@ class PlanViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         access_records(
-            actor=acting_user(request),
             service_users=[plan.service_user for plan in page],
             resource=RESOURCE,
-            request=request,
+            audit=self.audit,
         )
         return self.get_paginated_response(PlanSummarySerializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self._plan(kwargs["public_id"])
         access_record(
-            actor=acting_user(request),
             service_user=plan.service_user,
             resource=RESOURCE,
-            request=request,
+            audit=self.audit,
         )
         return Response(PlanSerializer(plan).data)
 
@@ -254,7 +255,7 @@ class PlanViewSet(
             )
         existed = RecoveryPlan.objects.filter(service_user=person).exists()
         plan = services.plan_create(
-            actor=acting_user(request), service_user=person, request=request
+            actor=acting_user(request), service_user=person, audit=self.audit
         )
         plan = self._plan(plan.public_id)
         return Response(
@@ -282,14 +283,19 @@ class PlanViewSet(
         incoming = PartUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         name = API_PARTS[part]
-        services.plan_part_update(
-            actor=acting_user(request),
-            plan=plan,
-            part=name,
-            revision=incoming.validated_data["revision"],
-            values=incoming.validated_data["fields"],
-            request=request,
-        )
+        try:
+            services.plan_part_update(
+                actor=acting_user(request),
+                plan=plan,
+                part=name,
+                revision=incoming.validated_data["revision"],
+                values=incoming.validated_data["fields"],
+                audit=self.audit,
+            )
+        except StaleEdit:
+            # The 409 carries the saved text, so it is a read of the plan.
+            access_record(audit=self.audit, service_user=plan.service_user, resource=RESOURCE)
+            raise
         return Response(PlanSerializer(self._plan(public_id)).data)
 
     @extend_schema(
@@ -306,7 +312,7 @@ class PlanViewSet(
             actor=acting_user(request),
             plan=plan,
             values=dict(incoming.validated_data),
-            request=request,
+            audit=self.audit,
         )
         return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
@@ -330,11 +336,16 @@ class PlanViewSet(
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
         revision = values.pop("revision")
-        goal = services.goal_update(
-            actor=acting_user(request),
-            goal=goal,
-            revision=revision,
-            values=values,
-            request=request,
-        )
+        try:
+            goal = services.goal_update(
+                actor=acting_user(request),
+                goal=goal,
+                revision=revision,
+                values=values,
+                audit=self.audit,
+            )
+        except StaleEdit:
+            # The 409 carries the saved text, so it is a read of the plan.
+            access_record(audit=self.audit, service_user=plan.service_user, resource=RESOURCE)
+            raise
         return Response(GoalSerializer(Goal.objects.prefetch_related("steps").get(pk=goal.pk)).data)

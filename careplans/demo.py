@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.dates import add_months
+from directory.audit import AuditContext
 from directory.demo import DemoDirectory
 from directory.models import ServiceUser
 
@@ -22,6 +23,7 @@ from .choices import AgreementMethod, GoalStatus, LifeArea, PlanStatus, StepWho
 from .models import CrisisContact, Goal, GoalStep, PlanVersion, RecoveryPlan
 from .versions import plan_snapshot, plan_with_parts
 
+SEEDING = AuditContext.for_system("demo data")
 WITHOUT_PLAN_EVERY = 7  # one person in seven has no plan yet
 
 MATTERS = [
@@ -169,7 +171,7 @@ def _persona_plan(directory: DemoDirectory, person: ServiceUser, today: datetime
     """The service-user persona's plan: written, agreed online, changed, agreed again."""
     coordinator = directory.personas["coordinator"]
     me = directory.personas["serviceuser"]
-    plan = services.plan_create(actor=coordinator, service_user=person, via="seed_demo")
+    plan = services.plan_create(actor=coordinator, service_user=person, audit=SEEDING)
     services.plan_part_update(
         actor=coordinator,
         plan=plan,
@@ -180,7 +182,7 @@ def _persona_plan(directory: DemoDirectory, person: ServiceUser, today: datetime
             "strengths": "I am patient and I am a good cook.",
             "hopes": "To walk the fells again.",
         },
-        via="seed_demo",
+        audit=SEEDING,
     )
     services.plan_part_update(
         actor=coordinator,
@@ -193,7 +195,7 @@ def _persona_plan(directory: DemoDirectory, person: ServiceUser, today: datetime
             "early_signs": "I stop sleeping, stop answering the phone, stop eating properly.",
             "early_signs_actions": "I will tell Priya. Priya will call my care coordinator.",
         },
-        via="seed_demo",
+        audit=SEEDING,
     )
     services.plan_part_update(
         actor=coordinator,
@@ -206,7 +208,7 @@ def _persona_plan(directory: DemoDirectory, person: ServiceUser, today: datetime
             "practical_arrangements": "Priya looks after Leo. My neighbour feeds the cat.",
             "treatment_preferences": "I would rather stay at home with the crisis team.",
         },
-        via="seed_demo",
+        audit=SEEDING,
     )
     for name, relationship, phone, when in CONTACTS:
         services.crisis_contact_add(
@@ -218,7 +220,7 @@ def _persona_plan(directory: DemoDirectory, person: ServiceUser, today: datetime
                 "phone": phone,
                 "when_to_call": when,
             },
-            via="seed_demo",
+            audit=SEEDING,
         )
     for area, text, why in GOALS[:3]:
         goal = services.goal_add(
@@ -231,13 +233,13 @@ def _persona_plan(directory: DemoDirectory, person: ServiceUser, today: datetime
                 "status": GoalStatus.IN_PROGRESS,
                 "target_date": today + datetime.timedelta(days=120),
             },
-            via="seed_demo",
+            audit=SEEDING,
         )
         services.step_add(
             actor=coordinator,
             goal=goal,
             values={"what": STEPS[0][0], "who": StepWho.ME, "by_when": today},
-            via="seed_demo",
+            audit=SEEDING,
         )
     services.supporter_add(
         actor=coordinator,
@@ -251,10 +253,10 @@ def _persona_plan(directory: DemoDirectory, person: ServiceUser, today: datetime
             "consent_recorded_on": today,
             "told_of_carer_assessment": True,
         },
-        via="seed_demo",
+        audit=SEEDING,
     )
     plan.refresh_from_db()
-    services.plan_agree(actor=me, plan=plan, revision=plan.revision, via="seed_demo")
+    services.plan_agree(actor=me, plan=plan, revision=plan.revision, audit=SEEDING)
     plan.refresh_from_db()
     services.plan_part_update(
         actor=coordinator,
@@ -266,7 +268,7 @@ def _persona_plan(directory: DemoDirectory, person: ServiceUser, today: datetime
             "strengths": "I am patient and I am a good cook.",
             "hopes": "To walk the high fells with Leo this summer.",
         },
-        via="seed_demo",
+        audit=SEEDING,
     )
     plan.refresh_from_db()
     services.plan_agree(
@@ -275,5 +277,5 @@ def _persona_plan(directory: DemoDirectory, person: ServiceUser, today: datetime
         revision=plan.revision,
         method=AgreementMethod.IN_PERSON,
         note="Agreed at the clinic with Priya there.",
-        via="seed_demo",
+        audit=SEEDING,
     )

@@ -14,11 +14,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
-from django.http import HttpRequest
 from django.utils import timezone
 
 from common.concurrency import StaleEdit, compare_and_set
 from common.dates import add_months
+from directory.audit import AuditContext
 from directory.choices import AccessAction
 from directory.models import ServiceUser, User
 from directory.services import access_record
@@ -44,21 +44,12 @@ RESOURCE = "recovery plan"
 
 
 def _audit(
-    actor: User,
+    audit: AuditContext,
     person: ServiceUser,
     action: str,
-    request: HttpRequest | None,
-    via: str,
     resource: str = RESOURCE,
 ) -> None:
-    access_record(
-        actor=actor,
-        service_user=person,
-        action=action,
-        resource=resource,
-        request=request,
-        via=via,
-    )
+    access_record(audit=audit, service_user=person, action=action, resource=resource)
 
 
 def _require_editor(actor: User, plan: RecoveryPlan) -> None:
@@ -90,14 +81,13 @@ def review_interval_months(*, trust_id: int) -> int:
 
 
 @transaction.atomic
-def plan_create(
-    *, actor: User, service_user: ServiceUser, request: HttpRequest | None = None, via: str = ""
-) -> RecoveryPlan:
+def plan_create(*, actor: User, service_user: ServiceUser, audit: AuditContext) -> RecoveryPlan:
     """Start a person's plan. Asking twice (a double submit) returns the plan already started."""
     if not can_edit_plan_of(actor, service_user):
         raise ValidationError("You cannot start a plan for this person.")
     existing = RecoveryPlan.objects.filter(service_user=service_user).first()
-    if existing is not None:
+    if existing is not None:  # the caller is shown the plan already started: a read
+        _audit(audit, service_user, AccessAction.READ)
         return existing
     plan = RecoveryPlan(service_user=service_user, created_by=actor)
     plan.full_clean(exclude=["service_user"])
@@ -105,8 +95,9 @@ def plan_create(
         with transaction.atomic():
             plan.save()
     except IntegrityError:  # started at the same moment by someone else
+        _audit(audit, service_user, AccessAction.READ)
         return RecoveryPlan.objects.get(service_user=service_user)
-    _audit(actor, service_user, AccessAction.CREATE, request, via)
+    _audit(audit, service_user, AccessAction.CREATE)
     return plan
 
 
@@ -118,8 +109,7 @@ def plan_part_update(
     part: str,
     revision: int,
     values: dict[str, str],
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> RecoveryPlan:
     """Save one free-text part (about me, keeping well, crisis) if nobody saved it meanwhile."""
     _require_editor(actor, plan)
@@ -136,7 +126,10 @@ def plan_part_update(
     current = RecoveryPlan.objects.select_for_update().get(pk=plan.pk)
     if all(getattr(current, name) == value for name, value in cleaned.items()):
         plan.refresh_from_db()
-        return plan  # nothing changed: not a new revision, nor a reason to agree again
+        # Nothing changed: not a new revision, nor a reason to agree again; but the answer
+        # shows the saved plan, so it is a read.
+        _audit(audit, plan.service_user, AccessAction.READ)
+        return plan
     counter = f"{part}_revision"
     updated = RecoveryPlan.objects.filter(pk=plan.pk, **{counter: revision}).update(
         **cleaned, **{counter: F(counter) + 1}
@@ -144,21 +137,19 @@ def plan_part_update(
     if not updated:
         raise StaleEdit(current)
     _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
     plan.refresh_from_db()
     return plan
 
 
 @transaction.atomic
-def plan_close(
-    *, actor: User, plan: RecoveryPlan, request: HttpRequest | None = None, via: str = ""
-) -> RecoveryPlan:
+def plan_close(*, actor: User, plan: RecoveryPlan, audit: AuditContext) -> RecoveryPlan:
     """Close a plan when the person leaves the service; its agreed versions stay readable."""
     _require_editor(actor, plan)
     RecoveryPlan.objects.filter(pk=plan.pk).update(
         status=PlanStatus.CLOSED, revision=F("revision") + 1, updated_at=timezone.now()
     )
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
     plan.refresh_from_db()
     return plan
 
@@ -226,8 +217,7 @@ def goal_add(
     plan: RecoveryPlan,
     values: dict[str, Any],
     public_id: uuid.UUID | None = None,
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> Goal:
     _require_editor(actor, plan)
     if earlier := _earlier_submission(Goal, public_id, plan=plan):
@@ -243,7 +233,7 @@ def goal_add(
     if (saved := _save_new(goal, plan=plan)) is not goal:
         return saved
     _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
     return goal
 
 
@@ -254,14 +244,15 @@ def goal_update(
     goal: Goal,
     revision: int,
     values: dict[str, Any],
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> Goal:
     plan = goal.plan
     _require_editor(actor, plan)
     if compare_and_set(goal, seen=revision, values=_only(values, GOAL_FIELDS)):
         _plan_changed(plan)
-        _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+        _audit(audit, plan.service_user, AccessAction.CHANGE)
+    else:  # nothing changed, but the caller is shown the saved goal
+        _audit(audit, plan.service_user, AccessAction.READ)
     return goal
 
 
@@ -283,8 +274,7 @@ def goal_move(
     actor: User,
     goal: Goal,
     direction: str,
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> None:
     """Move a goal up or down the plan; the first goal up (or the last down) stays put."""
     plan = goal.plan
@@ -295,7 +285,7 @@ def goal_move(
         return
     Goal.objects.bulk_update(goals, ["position"])
     _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
 
 
 @transaction.atomic
@@ -304,8 +294,7 @@ def step_move(
     actor: User,
     step: GoalStep,
     direction: str,
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> None:
     """Move a step up or down its goal."""
     plan = step.goal.plan
@@ -316,7 +305,7 @@ def step_move(
         return
     GoalStep.objects.bulk_update(steps, ["position"])
     _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
 
 
 @transaction.atomic
@@ -326,8 +315,7 @@ def step_add(
     goal: Goal,
     values: dict[str, Any],
     public_id: uuid.UUID | None = None,
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> GoalStep:
     plan = goal.plan
     _require_editor(actor, plan)
@@ -344,7 +332,7 @@ def step_add(
     if (saved := _save_new(step, goal=goal)) is not step:
         return saved
     _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
     return step
 
 
@@ -355,14 +343,13 @@ def step_update(
     step: GoalStep,
     revision: int,
     values: dict[str, Any],
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> GoalStep:
     plan = step.goal.plan
     _require_editor(actor, plan)
     if compare_and_set(step, seen=revision, values=_only(values, STEP_FIELDS)):
         _plan_changed(plan)
-        _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+        _audit(audit, plan.service_user, AccessAction.CHANGE)
     return step
 
 
@@ -376,8 +363,7 @@ def crisis_contact_add(
     plan: RecoveryPlan,
     values: dict[str, Any],
     public_id: uuid.UUID | None = None,
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> CrisisContact:
     _require_editor(actor, plan)
     if earlier := _earlier_submission(CrisisContact, public_id, plan=plan):
@@ -393,7 +379,7 @@ def crisis_contact_add(
     if (saved := _save_new(contact, plan=plan)) is not contact:
         return saved
     _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
     return contact
 
 
@@ -404,14 +390,13 @@ def crisis_contact_update(
     contact: CrisisContact,
     revision: int,
     values: dict[str, Any],
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> CrisisContact:
     plan = contact.plan
     _require_editor(actor, plan)
     if compare_and_set(contact, seen=revision, values=_only(values, CONTACT_FIELDS)):
         _plan_changed(plan)
-        _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+        _audit(audit, plan.service_user, AccessAction.CHANGE)
     return contact
 
 
@@ -421,8 +406,7 @@ def crisis_contact_remove(
     actor: User,
     contact: CrisisContact,
     revision: int,
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> None:
     """Remove a contact who should no longer be called, unless it changed since it was read."""
     plan = contact.plan
@@ -434,7 +418,7 @@ def crisis_contact_remove(
             return  # already removed: a double submit
         raise StaleEdit(current)
     _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
 
 
 @transaction.atomic
@@ -443,8 +427,7 @@ def supporter_remove(
     actor: User,
     supporter: Supporter,
     revision: int,
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> None:
     """Take a supporter out of the plan (the person no longer wants them involved), unless it
     changed since it was read. Agreed versions keep the supporter as it was then."""
@@ -457,7 +440,7 @@ def supporter_remove(
             return  # already removed: a double submit
         raise StaleEdit(current)
     _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
 
 
 @transaction.atomic
@@ -467,8 +450,7 @@ def supporter_add(
     plan: RecoveryPlan,
     values: dict[str, Any],
     public_id: uuid.UUID | None = None,
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> Supporter:
     _require_editor(actor, plan)
     if earlier := _earlier_submission(Supporter, public_id, plan=plan):
@@ -482,7 +464,7 @@ def supporter_add(
     if (saved := _save_new(supporter, plan=plan)) is not supporter:
         return saved
     _plan_changed(plan)
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
     return supporter
 
 
@@ -493,8 +475,7 @@ def supporter_update(
     supporter: Supporter,
     revision: int,
     values: dict[str, Any],
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> Supporter:
     plan = supporter.plan
     _require_editor(actor, plan)
@@ -506,7 +487,7 @@ def supporter_update(
     }
     if compare_and_set(supporter, seen=revision, values=changes):
         _plan_changed(plan)
-        _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+        _audit(audit, plan.service_user, AccessAction.CHANGE)
     return supporter
 
 
@@ -542,8 +523,7 @@ def comment_add(
     part: str,
     text: str,
     public_id: uuid.UUID | None = None,
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> PlanComment:
     if not can_comment_on_plan_of(actor, plan.service_user):
         raise ValidationError("You cannot comment on this plan.")
@@ -559,7 +539,7 @@ def comment_add(
     comment.full_clean(validate_unique=False)
     if (saved := _save_new(comment, plan=plan)) is not comment:
         return saved
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via, "recovery plan comment")
+    _audit(audit, plan.service_user, AccessAction.CHANGE, "recovery plan comment")
     return comment
 
 
@@ -572,8 +552,7 @@ def plan_agree(
     method: str = AgreementMethod.ONLINE,
     agreed_on: datetime.date | None = None,
     note: str = "",
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> PlanVersion:
     """Agree the plan as the person read it: freezes it as a new version.
 
@@ -617,7 +596,7 @@ def plan_agree(
     RecoveryPlan.objects.filter(pk=locked.pk).update(
         status=PlanStatus.AGREED, review_due_on=review_due, updated_at=timezone.now()
     )
-    _audit(actor, person, AccessAction.CHANGE, request, via)
+    _audit(audit, person, AccessAction.CHANGE)
     plan.refresh_from_db()
     return version
 
@@ -631,8 +610,7 @@ def plan_review_record(
     summary: str,
     next_review_on: datetime.date,
     ratings: dict[int, int | None],
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> PlanReview:
     """Record a review: what was said, each goal's new rating (1-10) and the next review date.
 
@@ -670,6 +648,6 @@ def plan_review_record(
     RecoveryPlan.objects.filter(pk=plan.pk).update(
         review_due_on=next_review_on, last_reviewed_on=reviewed_on
     )
-    _audit(actor, plan.service_user, AccessAction.CHANGE, request, via)
+    _audit(audit, plan.service_user, AccessAction.CHANGE)
     plan.refresh_from_db()
     return review

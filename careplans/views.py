@@ -24,6 +24,7 @@ from django.views.generic import FormView, TemplateView
 
 from common.concurrency import StaleEdit
 from common.forms import add_service_error
+from directory.audit import AuditContext, AuditedRequestMixin
 from directory.models import ServiceUser, User
 from directory.permissions import roles_of
 from directory.services import access_record
@@ -78,10 +79,8 @@ PART_TITLES: dict[str, str] = {
 }
 
 
-def _audit_read(request: HttpRequest, person: ServiceUser, resource: str = RESOURCE) -> None:
-    access_record(
-        actor=cast(User, request.user), service_user=person, resource=resource, request=request
-    )
+def _audit_read(audit: AuditContext, person: ServiceUser, resource: str = RESOURCE) -> None:
+    access_record(audit=audit, service_user=person, resource=resource)
 
 
 def _display(field: forms.Field, value: Any) -> str:
@@ -115,7 +114,7 @@ def text_parts(values: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
     }
 
 
-class OwnPlanView(LoginRequiredMixin, View):
+class OwnPlanView(LoginRequiredMixin, AuditedRequestMixin, View):
     """A service user's way to their own plan, from the header."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -128,7 +127,7 @@ class OwnPlanView(LoginRequiredMixin, View):
         )
 
 
-class PlanPageMixin(LoginRequiredMixin):
+class PlanPageMixin(LoginRequiredMixin, AuditedRequestMixin):
     """Finds the person and their plan, and refuses what this user may not do with it."""
 
     need = "read"
@@ -204,7 +203,7 @@ class PlanView(PlanPageMixin, TemplateView):
         context["can_comment"] = can_comment_on_plan_of(user, self.person)
         plan = plan_of(self.person)
         context["plan"] = plan
-        _audit_read(self.request, self.person)
+        _audit_read(self.audit, self.person)
         if plan is None:
             return context
         # The journey sits beside the plan for those who may read the person's check-ins.
@@ -254,11 +253,11 @@ class PlanStartView(PlanPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(self.base_context())
-        _audit_read(self.request, self.person)
+        _audit_read(self.audit, self.person)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        services.plan_create(actor=self.actor, service_user=self.person, request=request)
+        services.plan_create(actor=self.actor, service_user=self.person, audit=self.audit)
         messages.success(
             request, "The plan has been started. Write it with the person, in their words."
         )
@@ -316,7 +315,7 @@ class PlanFormView(PlanPageMixin, FormView):
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _audit_read(request, self.person)
+        _audit_read(self.audit, self.person)
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
@@ -339,6 +338,7 @@ class PlanFormView(PlanPageMixin, FormView):
 
     def refused(self, form: forms.Form, current: Any) -> HttpResponse:
         """Someone saved first: show both texts, keep theirs in the form at the new revision."""
+        _audit_read(self.audit, self.person)  # the page shows the saved text
         saved = self.item_values(current)
         rows = []
         for name, field in form.fields.items():
@@ -393,7 +393,7 @@ class PartEditView(PlanFormView):
             part=self.part,
             revision=data["revision"],
             values={name: data[name] for name in TEXT_PARTS[self.part]},
-            request=self.request,
+            audit=self.audit,
         )
         return f"{self.title} has been saved."
 
@@ -413,7 +413,7 @@ class GoalAddView(PlanFormView):
             plan=self.current_plan,
             values=_values(form),
             public_id=form.cleaned_data.get("submission"),
-            request=self.request,
+            audit=self.audit,
         )
         return "The goal has been added."
 
@@ -430,7 +430,7 @@ class GoalEditView(PlanFormView):
             goal=self.get_item(),
             revision=form.cleaned_data["revision"],
             values=_values(form),
-            request=self.request,
+            audit=self.audit,
         )
         return "The goal has been saved."
 
@@ -453,7 +453,7 @@ class GoalMoveView(PlanPageMixin, View):
         direction = request.POST.get("direction", "")
         if direction not in ("up", "down"):
             raise Http404
-        services.goal_move(actor=self.actor, goal=goal, direction=direction, request=request)
+        services.goal_move(actor=self.actor, goal=goal, direction=direction, audit=self.audit)
         messages.success(request, f"The goal has been moved {direction}.")
         return HttpResponseRedirect(self.plan_url() + "#goals")
 
@@ -473,7 +473,7 @@ class StepMoveView(PlanPageMixin, View):
         direction = request.POST.get("direction", "")
         if direction not in ("up", "down"):
             raise Http404
-        services.step_move(actor=self.actor, step=step, direction=direction, request=request)
+        services.step_move(actor=self.actor, step=step, direction=direction, audit=self.audit)
         messages.success(request, f"The step has been moved {direction}.")
         return HttpResponseRedirect(self.plan_url() + "#goals")
 
@@ -487,12 +487,12 @@ class PlanCloseView(PlanPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(self.base_context())
-        _audit_read(self.request, self.person)
+        _audit_read(self.audit, self.person)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.current_plan.status != PlanStatus.CLOSED:
-            services.plan_close(actor=self.actor, plan=self.current_plan, request=request)
+            services.plan_close(actor=self.actor, plan=self.current_plan, audit=self.audit)
         messages.success(request, "The plan has been closed.")
         return HttpResponseRedirect(self.plan_url())
 
@@ -520,7 +520,7 @@ class StepAddView(PlanFormView):
             goal=goal,
             values=_values(form),
             public_id=form.cleaned_data.get("submission"),
-            request=self.request,
+            audit=self.audit,
         )
         return "The step has been added."
 
@@ -538,7 +538,7 @@ class StepEditView(PlanFormView):
             step=step,
             revision=form.cleaned_data["revision"],
             values=_values(form),
-            request=self.request,
+            audit=self.audit,
         )
         return "The step has been saved."
 
@@ -554,7 +554,7 @@ class ContactAddView(PlanFormView):
             plan=self.current_plan,
             values=_values(form),
             public_id=form.cleaned_data.get("submission"),
-            request=self.request,
+            audit=self.audit,
         )
         return "The crisis contact has been added."
 
@@ -590,7 +590,7 @@ class ContactEditView(RemovableItemFormView):
             contact=self.get_item(),
             revision=form.cleaned_data["revision"],
             values=_values(form),
-            request=self.request,
+            audit=self.audit,
         )
         return "The crisis contact has been saved."
 
@@ -637,7 +637,7 @@ class ContactRemoveView(ItemRemoveView):
 
     def remove(self, item: Any, revision: int) -> None:
         services.crisis_contact_remove(
-            actor=self.actor, contact=item, revision=revision, request=self.request
+            actor=self.actor, contact=item, revision=revision, audit=self.audit
         )
 
 
@@ -648,7 +648,7 @@ class SupporterRemoveView(ItemRemoveView):
 
     def remove(self, item: Any, revision: int) -> None:
         services.supporter_remove(
-            actor=self.actor, supporter=item, revision=revision, request=self.request
+            actor=self.actor, supporter=item, revision=revision, audit=self.audit
         )
 
 
@@ -663,7 +663,7 @@ class SupporterAddView(PlanFormView):
             plan=self.current_plan,
             values=_values(form),
             public_id=form.cleaned_data.get("submission"),
-            request=self.request,
+            audit=self.audit,
         )
         return "The supporter has been added."
 
@@ -681,7 +681,7 @@ class SupporterEditView(RemovableItemFormView):
             supporter=self.get_item(),
             revision=form.cleaned_data["revision"],
             values=_values(form),
-            request=self.request,
+            audit=self.audit,
         )
         return "The supporter has been saved."
 
@@ -709,7 +709,7 @@ class CommentView(PlanFormView):
             part=form.cleaned_data["part"],
             text=form.cleaned_data["text"],
             public_id=form.cleaned_data.get("submission"),
-            request=self.request,
+            audit=self.audit,
         )
         return "Your comment has been added."
 
@@ -739,7 +739,7 @@ class AgreeView(PlanFormView):
             plan=self.current_plan,
             revision=form.cleaned_data["revision"],
             method=AgreementMethod.ONLINE,
-            request=self.request,
+            audit=self.audit,
         )
         return f"Thank you. You agreed your plan; it is kept as version {version.number}."
 
@@ -779,7 +779,7 @@ class RecordAgreementView(PlanFormView):
             method=data["method"],
             agreed_on=data["agreed_on"],
             note=data["note"],
-            request=self.request,
+            audit=self.audit,
         )
         return f"Agreement recorded; the plan is kept as version {version.number}."
 
@@ -816,7 +816,7 @@ class ReviewView(PlanFormView):
             summary=data["summary"],
             next_review_on=data["next_review_on"],
             ratings=cast(ReviewForm, form).ratings(),
-            request=self.request,
+            audit=self.audit,
         )
         return "The review has been recorded. Ask the person to agree the reviewed plan."
 
@@ -829,7 +829,7 @@ class VersionView(PlanPageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         version = get_object_or_404(versions_of(self.current_plan), number=kwargs["number"])
-        _audit_read(self.request, self.person, "recovery plan version")
+        _audit_read(self.audit, self.person, "recovery plan version")
         context.update(
             self.base_context(),
             version=version,
@@ -871,7 +871,7 @@ class CompareView(PlanPageMixin, TemplateView):
             new_snapshot, new_label = plan_snapshot(plan), "the plan now"
         else:
             new_snapshot, new_label = versions[new].snapshot, f"version {new}"
-        _audit_read(self.request, self.person, "recovery plan version")
+        _audit_read(self.audit, self.person, "recovery plan version")
         context.update(
             old=old,
             new=new,

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from .audit import AuditContext
+from .choices import AccessAction
 from .models import AccessEvent, Membership, ServiceUser, Team, Trust, TrustRoleGrant, User
 from .permissions import roles_of
+from .services import access_record, access_records
 
 
 class TrustScopedAdmin(admin.ModelAdmin):
@@ -121,11 +125,66 @@ class ServiceUserAdmin(TrustScopedAdmin):
     list_select_related = ["team", "care_coordinator"]
     raw_id_fields = ["user"]
 
+    # People's records read or changed here are audited like anywhere else.
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            access_records(
+                audit=AuditContext.for_request(request),
+                service_users=changelist.result_list,
+                resource="admin list entry",
+            )
+        return response
+
+    def _audit_one(
+        self, request: HttpRequest, object_id: str, response: HttpResponse, resource: str
+    ) -> None:
+        if response.status_code not in (200, 302):
+            return
+        person = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        if person is None:
+            return
+        changed = request.method == "POST" and response.status_code == 302
+        access_record(
+            audit=AuditContext.for_request(request),
+            service_user=person,
+            action=AccessAction.CHANGE if changed else AccessAction.READ,
+            resource=resource,
+        )
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._audit_one(request, object_id, response, "admin record")
+        return response
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        self._audit_one(request, object_id, response, "admin record history")
+        return response
+
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(TrustScopedAdmin):
     trust_path = "service_user__trust"
-    list_display = ["occurred_at", "who", "action", "resource", "service_user", "via"]
+    list_display = [
+        "occurred_at",
+        "who",
+        "action",
+        "resource",
+        "service_user",
+        "via",
+        "client_address",
+    ]
     list_filter = ["action"]
     list_select_related = ["actor", "service_user"]
     date_hierarchy = "occurred_at"

@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from .audit import AuditedRequestMixin
 from .models import ServiceUser, Team, User
 from .nhs_number import normalise_nhs_number, validate_nhs_number
 from .permissions import (
@@ -132,6 +133,7 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     ),
 )
 class ServiceUserViewSet(
+    AuditedRequestMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -153,18 +155,15 @@ class ServiceUserViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         access_records(
-            actor=acting_user(request),
             service_users=page,
             resource="directory entry",
-            request=request,
+            audit=self.audit,
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = get_service_user_for(request.user, kwargs["public_id"])
-        access_record(
-            actor=acting_user(request), service_user=person, resource="summary", request=request
-        )
+        access_record(service_user=person, resource="summary", audit=self.audit)
         return Response(self.get_serializer(person).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -173,6 +172,6 @@ class ServiceUserViewSet(
         incoming = ServiceUserCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         person = service_user_create(
-            actor=acting_user(request), request=request, **incoming.validated_data
+            actor=acting_user(request), audit=self.audit, **incoming.validated_data
         )
         return Response(ServiceUserSerializer(person).data, status=status.HTTP_201_CREATED)

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from .audit import AuditContext
 from .choices import TeamKind, TeamRole, TrustRole
 from .models import Membership, ServiceUser, Team, Trust, TrustRoleGrant, User
 from .nhs_number import check_digit
 from .services import service_user_create
 
+SEEDING = AuditContext.for_system("demo data")
 DEMO_PASSWORD = "recovery-care-demo"  # development only: printed by seed_demo, listed in README
 DEMO_SERVICE_USERS = 300
 
@@ -277,7 +279,7 @@ def seed_directory() -> DemoDirectory:
             date_of_birth=born,
             team=team,
             care_coordinator=coordinator,
-            via="seed_demo",
+            audit=SEEDING,
         )
 
     # The service-user persona: a person on the coordinator's caseload with their own login.

@@ -198,8 +198,14 @@ class AccessEvent(models.Model):
     resource = models.CharField(
         max_length=100, help_text="What was read or changed, e.g. 'summary', 'recovery plan'."
     )
-    via = models.CharField(max_length=200, help_text="The page or API endpoint, by URL name.")
+    via = models.CharField(
+        max_length=200, help_text="The page or API endpoint by URL name, or the task by name."
+    )
     path = models.CharField(max_length=500, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    by_system = models.BooleanField(
+        default=False, help_text="Work the system did on its own (a scheduled task, seeding)."
+    )
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -210,7 +216,11 @@ class AccessEvent(models.Model):
             models.CheckConstraint(
                 condition=models.Q(actor__isnull=False) | ~models.Q(actor_description=""),
                 name="access_event_names_who_acted",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(by_system=False) | models.Q(actor__isnull=True),
+                name="access_event_system_names_no_user",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,4 +229,6 @@ class AccessEvent(models.Model):
     @property
     def who(self) -> str:
         """The signed-in actor, or the description of who acted without signing in."""
+        if self.by_system:
+            return f"{self.actor_description} ({self.via})" if self.via else self.actor_description
         return str(self.actor) if self.actor_id else self.actor_description

@@ -7,69 +7,61 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 
+from .audit import AuditContext
 from .choices import AccessAction
 from .models import AccessEvent, ServiceUser, Team, User
 from .nhs_number import normalise_nhs_number
 from .permissions import can_add_service_user, roles_of, teams_for_new_service_user
 
 
-def _where(request: HttpRequest | None, via: str) -> tuple[str, str]:
-    if request is None:
-        return via, ""
-    match = getattr(request, "resolver_match", None)
-    name = via or (match.view_name if match else "")
-    return name, request.get_full_path()[:500]
-
-
 def access_record(
     *,
-    actor: User | None,
+    audit: AuditContext,
     service_user: ServiceUser,
     action: str = AccessAction.READ,
     resource: str,
-    request: HttpRequest | None = None,
-    via: str = "",
-    actor_description: str = "",
 ) -> AccessEvent:
     """Write one line to the access audit. Every read or change of a person's record calls this.
 
-    Where nobody is signed in (the person answering through their own one-time link), say who
-    acted in `actor_description` instead.
+    The context says who acted: a signed-in user, the person through their own one-time link,
+    or the system for a named task.
     """
-    if actor is None and not actor_description:
+    if not audit.names_somebody:
         raise ValueError("The access audit needs a signed-in actor or a description of who acted.")
-    name, path = _where(request, via)
     return AccessEvent.objects.create(
-        actor=actor,
-        actor_description=actor_description,
+        actor=audit.actor,
+        actor_description=audit.actor_description,
+        by_system=audit.by_system,
         service_user=service_user,
         action=action,
         resource=resource,
-        via=name,
-        path=path,
+        via=audit.via,
+        path=audit.path,
+        client_address=audit.client_address,
     )
 
 
 def access_records(
     *,
-    actor: User,
+    audit: AuditContext,
     service_users: Iterable[ServiceUser],
     resource: str,
-    request: HttpRequest | None = None,
-    via: str = "",
 ) -> None:
     """Audit a list that shows several people at once, in one insert."""
-    name, path = _where(request, via)
+    if not audit.names_somebody:
+        raise ValueError("The access audit needs a signed-in actor or a description of who acted.")
     AccessEvent.objects.bulk_create(
         AccessEvent(
-            actor=actor,
+            actor=audit.actor,
+            actor_description=audit.actor_description,
+            by_system=audit.by_system,
             service_user=person,
             action=AccessAction.READ,
             resource=resource,
-            via=name,
-            path=path,
+            via=audit.via,
+            path=audit.path,
+            client_address=audit.client_address,
         )
         for person in service_users
     )
@@ -86,8 +78,7 @@ def service_user_create(
     team: Team,
     preferred_name: str = "",
     care_coordinator: User | None = None,
-    request: HttpRequest | None = None,
-    via: str = "",
+    audit: AuditContext,
 ) -> ServiceUser:
     """Add a person to a team's caseload. The acting user must be allowed to add to that team.
 
@@ -128,11 +119,9 @@ def service_user_create(
     except IntegrityError as exc:  # the same person added at the same moment by someone else
         raise ValidationError(duplicate) from exc
     access_record(
-        actor=actor,
+        audit=audit,
         service_user=service_user,
         action=AccessAction.CREATE,
         resource="service user record",
-        request=request,
-        via=via,
     )
     return service_user

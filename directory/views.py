@@ -15,6 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from common.forms import add_service_error
 
+from .audit import AuditedRequestMixin
 from .forms import ServiceUserCreateForm
 from .models import Team, User
 from .permissions import (
@@ -31,7 +32,7 @@ from .selectors import care_coordinators_in, staff_list, team_members, team_over
 from .services import service_user_create
 
 
-class ServiceUserCreateView(LoginRequiredMixin, FormView):
+class ServiceUserCreateView(LoginRequiredMixin, AuditedRequestMixin, FormView):
     """Add a person to one of the user's teams (and, for a care coordinator, their caseload)."""
 
     template_name = "directory/service_user_form.html"
@@ -70,7 +71,7 @@ class ServiceUserCreateView(LoginRequiredMixin, FormView):
                 date_of_birth=data["date_of_birth"],
                 team=data["team"],
                 care_coordinator=coordinator,
-                request=self.request,
+                audit=self.audit,
             )
         except ValidationError as exc:
             add_service_error(form, exc)

@@ -17,6 +17,7 @@ from django.views.generic import ListView
 
 from careplans.permissions import may_write_plans
 from careplans.selectors import plan_summaries_for
+from directory.audit import AuditedRequestMixin
 from directory.forms import ServiceUserSearchForm
 from directory.models import ServiceUser
 from directory.permissions import acting_user, can_add_service_user, may_use_caseload, roles_of
@@ -27,7 +28,7 @@ from surveys.selectors import checkin_status_for
 CASELOAD_PAGE_SIZE = 25
 
 
-class CaseloadView(LoginRequiredMixin, ListView):
+class CaseloadView(LoginRequiredMixin, AuditedRequestMixin, ListView):
     """A clinician's people: searchable by name or NHS number, 25 to a page."""
 
     template_name = "caseload.html"
@@ -66,9 +67,8 @@ class CaseloadView(LoginRequiredMixin, ListView):
         for person in context["people"]:
             person.checkin = checkins.get(person.pk)
         access_records(
-            actor=acting_user(self.request),
             service_users=context["people"],
             resource="caseload entry",
-            request=self.request,
+            audit=self.audit,
         )
         return context

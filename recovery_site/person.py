@@ -14,17 +14,18 @@ from django.views.generic import TemplateView
 
 from careplans.permissions import can_edit_plan_of, can_view_plan_of
 from careplans.selectors import plan_summaries_for
+from directory.audit import AuditedRequestMixin
 from directory.permissions import acting_user, get_service_user_for, roles_of
 from directory.services import access_record
 
 
-class PersonView(LoginRequiredMixin, TemplateView):
+class PersonView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):
     template_name = "person.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = acting_user(self.request)
         person = get_service_user_for(user, kwargs["public_id"])
-        access_record(actor=user, service_user=person, resource="summary", request=self.request)
+        access_record(service_user=person, resource="summary", audit=self.audit)
         may_view_plan = can_view_plan_of(user, person)
         context = super().get_context_data(**kwargs)
         context.update(

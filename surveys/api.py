@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
+from directory.audit import AuditedRequestMixin
 from directory.models import ServiceUser
 from directory.permissions import acting_user
 from directory.services import access_record, access_records
@@ -171,6 +172,7 @@ class ResponseCreateSerializer(serializers.Serializer):
     ),
 )
 class ResponseViewSet(
+    AuditedRequestMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -194,20 +196,18 @@ class ResponseViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         page = self.paginate_queryset(self.get_queryset())
         access_records(
-            actor=acting_user(request),
             service_users=[response.service_user for response in page],
             resource="check-in",
-            request=request,
+            audit=self.audit,
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         response = self.get_object()
         access_record(
-            actor=acting_user(request),
             service_user=response.service_user,
             resource="check-in",
-            request=request,
+            audit=self.audit,
         )
         return ApiResponse(self.get_serializer(response).data)
 
@@ -235,7 +235,7 @@ class ResponseViewSet(
             answers=data["answers"],
             completed_on=data["completed_on"],
             instrument=instrument,
-            request=request,
+            audit=self.audit,
         )
         return ApiResponse(
             ResponseSerializer(response).data,
@@ -264,7 +264,7 @@ class PersonScoresSerializer(serializers.Serializer):
         responses={200: PersonScoresSerializer},
     )
 )
-class PersonScoresViewSet(viewsets.GenericViewSet):
+class PersonScoresViewSet(AuditedRequestMixin, viewsets.GenericViewSet):
     serializer_class = PersonScoresSerializer
     lookup_field = "public_id"
     lookup_value_converter = "uuid"
@@ -273,10 +273,9 @@ class PersonScoresViewSet(viewsets.GenericViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         person = get_person_for_checkins(request.user, kwargs["public_id"])
         access_record(
-            actor=acting_user(request),
             service_user=person,
             resource="check-in journey",
-            request=request,
+            audit=self.audit,
         )
         responses = journey_responses(person=person)
         return ApiResponse(

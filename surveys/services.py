@@ -1,9 +1,9 @@
 """Writes for check-ins, each one transaction naming who acts.
 
 Reads and changes of a person's answers are written to the access audit
-(`directory.services.access_record`). The one exception is a person answering from an invitation
-link without an account: the audit needs a signed-in actor, and the response itself records that
-it came through that invitation (and the invitation records who made it).
+(`directory.services.access_record`) with the caller's audit context. Where nobody is signed in
+and no system actor is named, only the person's own one-time link can have let them in, and the
+audit says so.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from common.dates import in_trust_zone, month_of, trust_today
+from directory.audit import AuditContext
 from directory.choices import AccessAction
 from directory.models import ServiceUser, Team, User
 from directory.services import access_record
@@ -57,25 +57,16 @@ def hash_token(token: str) -> str:
 
 def audit_checkin_access(
     *,
-    actor: User | None,
+    audit: AuditContext,
     person: ServiceUser,
     resource: str,
     action: str = AccessAction.READ,
-    request: HttpRequest | None = None,
 ) -> None:
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        access_record(
-            actor=actor, service_user=person, action=action, resource=resource, request=request
-        )
-    else:  # only the person's own one-time link lets anyone in without signing in
-        access_record(
-            actor=None,
-            actor_description=INVITATION_ACTOR,
-            service_user=person,
-            action=action,
-            resource=resource,
-            request=request,
-        )
+    """Audit a check-in read or change. Nobody signed in and no named system actor means the
+    person through their own one-time link: nothing else lets anyone in without signing in."""
+    if not audit.names_somebody:
+        audit = audit.without_user(INVITATION_ACTOR)
+    access_record(audit=audit, service_user=person, action=action, resource=resource)
 
 
 def team_settings_for(team: Team) -> TeamSurveySettings:
@@ -175,7 +166,7 @@ def response_start(
     channel: str,
     instrument: Instrument | None = None,
     invitation: Invitation | None = None,
-    request: HttpRequest | None = None,
+    audit: AuditContext,
 ) -> Response:
     """Open a draft, or return the person's open draft for this way of answering.
 
@@ -224,11 +215,10 @@ def response_start(
             return Response.objects.get(invitation=invitation)
         return existing.get(instrument=instrument, channel=channel, invitation__isnull=True)
     audit_checkin_access(
-        actor=actor,
+        audit=audit,
         person=service_user,
         resource="check-in",
         action=AccessAction.CREATE,
-        request=request,
     )
     return response
 
@@ -249,8 +239,7 @@ def response_save_answers(
     *,
     response: Response,
     values: Mapping[int, int | None],
-    actor: User | None,
-    request: HttpRequest | None = None,
+    audit: AuditContext,
 ) -> None:
     """Keep the answers given so far (keyed by item id; None for a skipped item) in the draft."""
     locked = Response.objects.select_for_update().get(pk=response.pk)
@@ -268,11 +257,10 @@ def response_save_answers(
         update_fields=["value"],
     )
     audit_checkin_access(
-        actor=actor,
+        audit=audit,
         person=locked.service_user,
         resource="check-in answers",
         action=AccessAction.CHANGE,
-        request=request,
     )
 
 
@@ -326,9 +314,8 @@ def _check_completed_on(response: Response, completed_on: datetime.date | None) 
 def response_submit(
     *,
     idempotency_key: uuid.UUID | str,
-    actor: User | None,
     completed_on: datetime.date | None = None,
-    request: HttpRequest | None = None,
+    audit: AuditContext,
 ) -> tuple[Response, bool]:
     """Send a draft: score it, fix its period and close it. Returns (response, sent now?).
 
@@ -348,11 +335,10 @@ def response_submit(
     completed = _check_completed_on(response, completed_on or response.completed_on)
     _score_and_close(response, completed_on=completed, now=timezone.now())
     audit_checkin_access(
-        actor=actor,
+        audit=audit,
         person=response.service_user,
         resource="check-in",
         action=AccessAction.CREATE,
-        request=request,
     )
     _after_submit(response)
     return response, True
@@ -390,7 +376,7 @@ def response_record(
     answers: Mapping[int, int | None],
     completed_on: datetime.date | None = None,
     instrument: Instrument | None = None,
-    request: HttpRequest | None = None,
+    audit: AuditContext,
 ) -> tuple[Response, bool]:
     """Store a complete response in one call (the API). Returns (response, created?).
 
@@ -399,7 +385,7 @@ def response_record(
     """
     existing = Response.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        return _same_request(existing, actor=actor, service_user=service_user), False
+        return _resent(existing, actor=actor, service_user=service_user, audit=audit), False
     instrument = instrument or active_instrument()
     if channel == Channel.SIGNED_IN:
         if roles_of(actor).service_user_id != service_user.pk:
@@ -445,16 +431,25 @@ def response_record(
         existing = Response.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
-        return _same_request(existing, actor=actor, service_user=service_user), False
+        return _resent(existing, actor=actor, service_user=service_user, audit=audit), False
     audit_checkin_access(
-        actor=actor,
+        audit=audit,
         person=service_user,
         resource="check-in",
         action=AccessAction.CREATE,
-        request=request,
     )
     _after_submit(response)
     return response, True
+
+
+def _resent(
+    response: Response, *, actor: User, service_user: ServiceUser, audit: AuditContext
+) -> Response:
+    """The stored answer to a retried key: checked, and audited as a read, since the caller is
+    shown it again."""
+    _same_request(response, actor=actor, service_user=service_user)
+    audit_checkin_access(audit=audit, person=service_user, resource="check-in")
+    return response
 
 
 def _same_request(response: Response, *, actor: User, service_user: ServiceUser) -> Response:
@@ -477,9 +472,7 @@ def _new_token() -> tuple[str, str]:
 
 
 @transaction.atomic
-def invitation_create(
-    *, actor: User, service_user: ServiceUser, request: HttpRequest | None = None
-) -> Invitation:
+def invitation_create(*, actor: User, service_user: ServiceUser, audit: AuditContext) -> Invitation:
     """Invite a person to a check-in. An unused, unexpired invitation is reused, not doubled.
 
     The link is made separately (`invitation_issue_link`), to be shown once or emailed.
@@ -509,23 +502,22 @@ def invitation_create(
     invitation.full_clean()
     invitation.save()
     audit_checkin_access(
-        actor=actor,
+        audit=audit,
         person=service_user,
         resource="check-in invitation",
         action=AccessAction.CREATE,
-        request=request,
     )
     return invitation
 
 
 @transaction.atomic
-def invitation_issue_link(*, invitation: Invitation, actor: User | None) -> str:
+def invitation_issue_link(*, invitation: Invitation, audit: AuditContext) -> str:
     """A new link for the invitation; any earlier link for it stops working. Returns the token."""
     token, token_hash = _new_token()
     Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
     invitation.token_hash = token_hash
     audit_checkin_access(
-        actor=actor,
+        audit=audit,
         person=invitation.service_user,
         resource="check-in invitation link",
         action=AccessAction.CHANGE,
@@ -539,7 +531,7 @@ def invitation_url(token: str) -> str:
 
 @transaction.atomic
 def invitations_for_caseload(
-    *, actor: User, people: list[ServiceUser], request: HttpRequest | None = None
+    *, actor: User, people: list[ServiceUser], audit: AuditContext
 ) -> tuple[int, int]:
     """Invite each person who may be invited; email those with an address. Returns
     (invited, to be emailed)."""
@@ -547,7 +539,7 @@ def invitations_for_caseload(
     for person in people:
         if not can_invite(actor, person):
             continue
-        invitation = invitation_create(actor=actor, service_user=person, request=request)
+        invitation = invitation_create(actor=actor, service_user=person, audit=audit)
         invited += 1
         if person.user_id and person.user and person.user.email:
             invitation_email_later(invitation)
@@ -561,7 +553,7 @@ def invitation_email_later(invitation: Invitation) -> None:
     transaction.on_commit(lambda: tasks.email_invitation.delay(invitation.pk))
 
 
-def invitation_email(*, invitation_id: int, reminder: bool = False) -> bool:
+def invitation_email(*, invitation_id: int, audit: AuditContext, reminder: bool = False) -> bool:
     """Email the person a fresh link to their invitation. False if there is nothing to send."""
     with transaction.atomic():
         invitation = (
@@ -577,7 +569,7 @@ def invitation_email(*, invitation_id: int, reminder: bool = False) -> bool:
             return False
         if reminder and invitation.reminded_at is not None:
             return False
-        token = invitation_issue_link(invitation=invitation, actor=None)
+        token = invitation_issue_link(invitation=invitation, audit=audit)
         if reminder:
             invitation.reminded_at = timezone.now()
             invitation.save(update_fields=["reminded_at"])

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
+from directory.audit import AuditContext
+
 from . import services
 from .models import Response
 
@@ -27,13 +29,19 @@ RETRY: dict[str, Any] = {
 @shared_task(**RETRY)
 def email_invitation(invitation_id: int) -> bool:
     """Email a person a fresh link to their check-in invitation."""
-    return services.invitation_email(invitation_id=invitation_id)
+    return services.invitation_email(
+        invitation_id=invitation_id, audit=AuditContext.for_system("surveys.email_invitation")
+    )
 
 
 @shared_task(**RETRY)
 def email_invitation_reminder(invitation_id: int) -> bool:
     """Remind a person, once, of a check-in they have not done yet."""
-    return services.invitation_email(invitation_id=invitation_id, reminder=True)
+    return services.invitation_email(
+        invitation_id=invitation_id,
+        reminder=True,
+        audit=AuditContext.for_system("surveys.email_invitation_reminder"),
+    )
 
 
 @shared_task(autoretry_for=(OSError,), max_retries=3, soft_time_limit=240, time_limit=300)

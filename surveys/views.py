@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from common.forms import add_service_error
+from directory.audit import AuditedRequestMixin
 from directory.models import ServiceUser, Team
 from directory.permissions import acting_user, roles_of
 from directory.selectors import caseload_for
@@ -96,16 +97,12 @@ def _response_for_filling(request: HttpRequest, public_id: Any) -> Response | Ht
     raise Http404
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.user if request.user.is_authenticated else None
-
-
 def _page_count(items: list[Item]) -> int:
     return max(1, math.ceil(len(items) / ITEMS_PER_PAGE))
 
 
 @method_decorator(never_cache, name="dispatch")
-class FillingMixin(View):
+class FillingMixin(AuditedRequestMixin, View):
     """Finds the response and refuses pages of one already sent (the back button lands here)."""
 
     response_obj: Response
@@ -148,10 +145,9 @@ class QuestionPageView(FillingMixin, FormView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self._check_page()
         services.audit_checkin_access(
-            actor=_actor(request),
             person=self.response_obj.service_user,
             resource="check-in answers",
-            request=request,
+            audit=self.audit,
         )
         return super().get(request, *args, **kwargs)
 
@@ -189,8 +185,7 @@ class QuestionPageView(FillingMixin, FormView):
             services.response_save_answers(
                 response=self.response_obj,
                 values=form.values_by_item_id(),
-                actor=_actor(self.request),
-                request=self.request,
+                audit=self.audit,
             )
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -243,10 +238,9 @@ class CheckAnswersView(FillingMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         response = self.response_obj
         services.audit_checkin_access(
-            actor=_actor(self.request),
             person=response.service_user,
             resource="check-in answers",
-            request=self.request,
+            audit=self.audit,
         )
         values = dict(response.answers.values_list("item_id", "value"))
         rows = []
@@ -291,9 +285,7 @@ class SubmitView(FillingMixin):
             messages.warning(request, "Something went wrong sending your answers. Try again.")
             return redirect("surveys:check", public_id=response.public_id)
         try:
-            services.response_submit(
-                idempotency_key=response.idempotency_key, actor=_actor(request), request=request
-            )
+            services.response_submit(idempotency_key=response.idempotency_key, audit=self.audit)
         except ValidationError as exc:
             messages.warning(request, " ".join(exc.messages))
             return redirect("surveys:check", public_id=response.public_id)
@@ -326,7 +318,7 @@ class DoneView(FillingMixin, TemplateView):
             # The person who just answered through their own link sees how their answers have
             # changed, in this browser session only; nothing names them on the page.
             services.audit_checkin_access(
-                actor=None, person=person, resource="check-in journey", request=self.request
+                person=person, resource="check-in journey", audit=self.audit
             )
             context["responses"], context["domains"] = journey_series(person)
             context["own"] = True
@@ -339,7 +331,7 @@ class DoneView(FillingMixin, TemplateView):
         return context
 
 
-class StartView(LoginRequiredMixin, TemplateView):
+class StartView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):
     """The signed-in person's own check-in: what it is, and a button to start or carry on."""
 
     template_name = "surveys/start.html"
@@ -379,7 +371,7 @@ class StartView(LoginRequiredMixin, TemplateView):
             actor=acting_user(request),
             service_user=person,
             channel=Channel.SIGNED_IN,
-            request=request,
+            audit=self.audit,
         )
         return redirect("surveys:fill", public_id=response.public_id, page=1)
 
@@ -388,7 +380,7 @@ class StartView(LoginRequiredMixin, TemplateView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class InvitationView(TemplateView):
+class InvitationView(AuditedRequestMixin, TemplateView):
     """Opened from a one-time link, with no account. Shows nothing about the person."""
 
     template_name = "surveys/invitation.html"
@@ -435,6 +427,7 @@ class InvitationView(TemplateView):
             service_user=invitation.service_user,
             channel=Channel.INVITATION,
             invitation=invitation,
+            audit=self.audit,
         )
         opened = request.session.get(SESSION_RESPONSES, [])
         if str(response.public_id) not in opened:
@@ -445,7 +438,7 @@ class InvitationView(TemplateView):
 # --- staff ---------------------------------------------------------------------------------
 
 
-class PersonMixin(LoginRequiredMixin):
+class PersonMixin(LoginRequiredMixin, AuditedRequestMixin):
     """Finds the person in the URL under the check-in rules (403 for a role, 404 for a person)."""
 
     request: HttpRequest
@@ -491,10 +484,9 @@ class JourneyView(PersonMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person = self.person(kwargs["public_id"])
         services.audit_checkin_access(
-            actor=acting_user(self.request),
             person=person,
             resource="check-in journey",
-            request=self.request,
+            audit=self.audit,
         )
         roles = roles_of(self.request.user)
         own = person.pk == roles.service_user_id
@@ -544,7 +536,7 @@ class StaffEntryView(PersonMixin, FormView):
                 actor=acting_user(self.request),
                 service_user=self.person_obj,
                 channel=data["channel"],
-                request=self.request,
+                audit=self.audit,
             )
             services.response_staff_details_set(
                 response=response,
@@ -558,6 +550,9 @@ class StaffEntryView(PersonMixin, FormView):
         return redirect("surveys:fill", public_id=response.public_id, page=1)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        services.audit_checkin_access(
+            audit=self.audit, person=self.person_obj, resource="check-in staff entry"
+        )
         context = super().get_context_data(**kwargs)
         context["person"] = self.person_obj
         return context
@@ -591,7 +586,7 @@ class InviteView(PersonMixin, FormView):
         invitation = services.invitation_create(
             actor=acting_user(self.request),
             service_user=self.person_obj,
-            request=self.request,
+            audit=self.audit,
         )
         if form.cleaned_data["how"] == "email" and self._can_email():
             services.invitation_email_later(invitation)
@@ -600,15 +595,16 @@ class InviteView(PersonMixin, FormView):
                 f"{self.person_obj.display_name} has been emailed a link to a check-in.",
             )
             return redirect("surveys:journey", public_id=self.person_obj.public_id)
-        token = services.invitation_issue_link(
-            invitation=invitation, actor=acting_user(self.request)
-        )
+        token = services.invitation_issue_link(invitation=invitation, audit=self.audit)
         links = self.request.session.get(SESSION_LINKS, {})
         links[str(invitation.public_id)] = token
         self.request.session[SESSION_LINKS] = links
         return redirect("surveys:invitation_link", public_id=invitation.public_id)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        services.audit_checkin_access(
+            audit=self.audit, person=self.person_obj, resource="check-in status"
+        )
         context = super().get_context_data(**kwargs)
         context.update(
             person=self.person_obj,
@@ -618,7 +614,7 @@ class InviteView(PersonMixin, FormView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class InvitationLinkView(LoginRequiredMixin, TemplateView):
+class InvitationLinkView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):
     """Shows a new invitation link once, to the person who made it."""
 
     template_name = "surveys/invitation_link.html"
@@ -635,10 +631,9 @@ class InvitationLinkView(LoginRequiredMixin, TemplateView):
         token = links.pop(str(invitation.public_id), None)
         self.request.session[SESSION_LINKS] = links
         services.audit_checkin_access(
-            actor=acting_user(self.request),
             person=invitation.service_user,
             resource="check-in invitation",
-            request=self.request,
+            audit=self.audit,
         )
         context = super().get_context_data(**kwargs)
         context.update(
@@ -650,7 +645,7 @@ class InvitationLinkView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class InviteCaseloadView(LoginRequiredMixin, FormView):
+class InviteCaseloadView(LoginRequiredMixin, AuditedRequestMixin, FormView):
     """A care coordinator invites everyone on their caseload whose check-in is due."""
 
     template_name = "surveys/invite_caseload.html"
@@ -675,7 +670,7 @@ class InviteCaseloadView(LoginRequiredMixin, FormView):
         invited, emailed = services.invitations_for_caseload(
             actor=acting_user(self.request),
             people=self._due_people(),
-            request=self.request,
+            audit=self.audit,
         )
         text = f"{invited} {'person has' if invited == 1 else 'people have'} been invited."
         if invited - emailed:

@@ -1,6 +1,11 @@
 """The authorisation matrix's vocabulary. Each app lists its URLs in `tests/<app>/access_rows.py`
 as `ROWS = {url_name: [Case, ...]}`; tests/test_authorisation_matrix.py runs every row for every
-role and fails when a URL has no row."""
+role and fails when a URL has no row.
+
+A case that shows or changes a person's record names the audit `resource` it must leave behind
+(`audits=`); the matrix checks that every role it lets in leaves a row naming that role's user
+(or, without one, the person through their own link). A URL that takes a person's, plan's or
+record's id and writes no audit row says why in the app's `NOT_AUDITED = {url_name: reason}`."""
 
 from __future__ import annotations
 
@@ -39,3 +44,4 @@ class Case:
     data: Callable[[World], dict[str, Any]] | None = None
     label: str = ""
     writes: bool = False  # a case whose successful request is meant to write
+    audits: str = ""  # the access audit's resource a successful request must record

@@ -9,11 +9,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from directory.models import Membership, ServiceUser, Team, User
+from directory.models import AccessEvent, Membership, ServiceUser, Team, User
+from surveys.services import INVITATION_ACTOR
 
 from .access import Case
 from .conftest import ROLES, World
@@ -29,8 +31,9 @@ NOT_IN_MATRIX = {
 ADMIN_OBJECT_SUFFIXES = ("_change", "_delete", "_history")
 
 
-def _all_rows() -> dict[str, list[Case]]:
+def _all_rows() -> tuple[dict[str, list[Case]], dict[str, str]]:
     rows: dict[str, list[Case]] = {}
+    not_audited: dict[str, str] = {}
     tests_dir = Path(__file__).parent
     for info in pkgutil.iter_modules([str(tests_dir)]):
         if not info.ispkg or not (tests_dir / info.name / "access_rows.py").exists():
@@ -39,10 +42,13 @@ def _all_rows() -> dict[str, list[Case]]:
         for name, cases in module.ROWS.items():
             assert name not in rows, f"{name} has rows in two places"
             rows[name] = cases
-    return rows
+        not_audited.update(getattr(module, "NOT_AUDITED", {}))
+    return rows, not_audited
 
 
-ROWS = _all_rows()
+ROWS, NOT_AUDITED = _all_rows()
+# URL parameters that pick out a person, their plan or one of their records.
+RECORD_PARAMETERS = {"public_id", "token"}
 
 
 def _url_names(patterns=None, prefix: str = "") -> set[str]:
@@ -54,6 +60,35 @@ def _url_names(patterns=None, prefix: str = "") -> set[str]:
         elif isinstance(entry, URLPattern) and entry.name:
             names.add(f"{prefix}{entry.name}")
     return names
+
+
+def _url_parameters(patterns=None, prefix: str = "", outer=frozenset()) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        parameters = outer | set(entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            found |= _url_parameters(entry.url_patterns, namespace, frozenset(parameters))
+        elif isinstance(entry, URLPattern) and entry.name:
+            found[f"{prefix}{entry.name}"] = parameters
+    return found
+
+
+def test_every_url_of_a_record_is_audited_or_says_why():
+    unmarked = sorted(
+        name
+        for name, parameters in _url_parameters().items()
+        if parameters & RECORD_PARAMETERS
+        and name in ROWS
+        and name not in NOT_AUDITED
+        and not any(case.audits for case in ROWS[name])
+    )
+    assert not unmarked, (
+        f"URLs of a record with no audits= marker and no NOT_AUDITED reason: {unmarked}"
+    )
+    both = sorted(name for name in NOT_AUDITED if any(case.audits for case in ROWS.get(name, [])))
+    assert not both, f"URLs both audited and excused: {both}"
+    assert all(reason.strip() for reason in NOT_AUDITED.values())
 
 
 def test_every_url_has_rows():
@@ -91,6 +126,7 @@ def test_matrix(world: World, client_for, django_capture_on_commit_callbacks, na
     client = client_for(world.user(role))
     url = reverse(name, kwargs=case.kwargs(world))
     before = _snapshot()
+    last_event = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     with django_capture_on_commit_callbacks() as callbacks:
         if case.method == "post":
@@ -104,6 +140,8 @@ def test_matrix(world: World, client_for, django_capture_on_commit_callbacks, na
     if not case.writes:
         assert _snapshot() == before, "a read changed the directory"
         assert callbacks == [], "a read enqueued background work"
+    if case.audits and _let_in(case, response):
+        _assert_audited(world, role, name, case.audits, after=last_event)
     body = response.content.decode(errors="replace")
     hidden = [world.person] if role == "other_trust_staff" else [world.foreign_person]
     if role in ("anonymous", "qa_manager", "hr", "network_coordinator"):
@@ -113,3 +151,26 @@ def test_matrix(world: World, client_for, django_capture_on_commit_callbacks, na
     for person in hidden:
         assert person.family_name not in body, f"{role} saw {person.family_name} at {url}"
         assert person.nhs_number not in body, f"{role} saw an NHS number at {url}"
+
+
+def _let_in(case: Case, response) -> bool:
+    """Whether the request did what it asked: a page or answer shown, or a write done (and not
+    a redirect to sign in)."""
+    if response.status_code in (200, 201):
+        return True
+    if case.method == "post" and response.status_code == 302:
+        return resolve(urlsplit(response.url).path).url_name != "login"
+    return False
+
+
+def _assert_audited(world: World, role: str, name: str, resource: str, *, after: int) -> None:
+    user = world.user(role)
+    rows = AccessEvent.objects.filter(pk__gt=after, resource=resource, via=name)
+    if user is not None:
+        rows = rows.filter(actor=user)
+    else:  # only a one-time link lets anyone at a record without signing in
+        rows = rows.filter(actor__isnull=True, actor_description=INVITATION_ACTOR)
+    assert rows.exists(), (
+        f"{role} at {name}: no '{resource}' audit row naming them; got "
+        f"{list(AccessEvent.objects.filter(pk__gt=after).values_list('resource', 'via', 'actor'))}"
+    )

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from careplans.models import Goal, RecoveryPlan
 from directory.models import AccessEvent
+from tests.audit import audit_trail
 from tests.conftest import ROLES
 from tests.factories import ServiceUserFactory
 
@@ -52,6 +53,30 @@ def test_create_is_idempotent(world, client_for):
     assert RecoveryPlan.objects.count() == 1
 
 
+def test_asking_to_start_a_plan_that_exists_answers_with_it_and_audits_the_read(world, client_for):
+    plan = plan_for(world.person)
+    coordinator = world.user("care_coordinator")
+    response = client_for(coordinator).post(
+        reverse("api:plan-list"), {"service_user": str(world.person.public_id)}
+    )
+    assert response.status_code == 200
+    assert response.json()["about"]["fields"]["what_matters"] == plan.what_matters
+    assert audit_trail(world.person) == [("read", coordinator.pk, "recovery plan", "api:plan-list")]
+    assert AccessEvent.objects.get(service_user=world.person).client_address == "127.0.0.1"
+
+
+def test_an_unchanged_part_update_answers_with_the_plan_and_audits_the_read(world, client_for):
+    plan = plan_for(world.person)
+    coordinator = world.user("care_coordinator")
+    fields = {"what_matters": plan.what_matters, "strengths": plan.strengths, "hopes": plan.hopes}
+    response = client_for(coordinator).put(
+        part_url(plan), {"revision": 1, "fields": fields}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["about"]["revision"] == 1  # nothing changed
+    assert audit_trail(world.person) == [("read", coordinator.pk, "recovery plan", "api:plan-part")]
+
+
 def test_create_for_someone_not_on_the_caseload_is_refused(world, client_for):
     client = client_for(world.user("care_coordinator"))
     response = client.post(
@@ -85,6 +110,12 @@ def test_a_part_update_then_a_stale_one_gets_409_with_the_saved_text(world, clie
     }
     plan.refresh_from_db()
     assert plan.what_matters == "Mine"
+    # The 409 carries the saved text: a read, by the one who was refused.
+    coordinator = world.user("care_coordinator")
+    assert audit_trail(world.person) == [
+        ("change", coordinator.pk, "recovery plan", "api:plan-part"),
+        ("read", coordinator.pk, "recovery plan", "api:plan-part"),
+    ]
 
 
 def test_a_part_update_with_an_unknown_field_is_a_400(world, client_for):
@@ -112,6 +143,11 @@ def test_a_stale_goal_update_gets_409(world, client_for):
     assert response.status_code == 409
     assert response.json()["current"]["description"] == "Budget"
     assert Goal.objects.get(pk=goal.pk).description == "Budget"
+    leader = world.user("team_leader")
+    assert audit_trail(world.person) == [
+        ("change", leader.pk, "recovery plan", "api:plan-goal"),
+        ("read", leader.pk, "recovery plan", "api:plan-goal"),
+    ]
 
 
 PUT_EXPECT = {

@@ -19,6 +19,7 @@ from careplans.selectors import plan_summaries_for
 from careplans.versions import compare_snapshots
 from common.concurrency import StaleEdit
 from directory.models import AccessEvent
+from tests.audit import audit_as
 
 from .factories import (
     CrisisContactFactory,
@@ -35,35 +36,53 @@ def coordinator(world):
 
 @pytest.fixture
 def plan(world, coordinator):
-    return services.plan_create(actor=coordinator, service_user=world.person)
+    return services.plan_create(
+        actor=coordinator, audit=audit_as(coordinator), service_user=world.person
+    )
 
 
-def test_starting_a_plan_twice_gives_the_same_plan_and_audits_once(world, coordinator):
-    first = services.plan_create(actor=coordinator, service_user=world.person)
-    second = services.plan_create(actor=coordinator, service_user=world.person)
+def test_starting_a_plan_twice_gives_the_same_plan_and_audits_the_second_as_a_read(
+    world, coordinator
+):
+    first = services.plan_create(
+        actor=coordinator, audit=audit_as(coordinator), service_user=world.person
+    )
+    second = services.plan_create(
+        actor=coordinator, audit=audit_as(coordinator), service_user=world.person
+    )
 
     assert first.pk == second.pk
     assert first.status == PlanStatus.DRAFT
-    assert AccessEvent.objects.filter(service_user=world.person, action="create").count() == 1
+    events = AccessEvent.objects.filter(service_user=world.person).order_by("pk")
+    assert list(events.values_list("action", flat=True)) == ["create", "read"]
 
 
 @pytest.mark.parametrize("role", ["peer_support_worker", "service_user", "administrator"])
 def test_only_coordinator_and_team_leader_start_plans(world, role):
     with pytest.raises(ValidationError):
-        services.plan_create(actor=world.user(role), service_user=world.person)
+        services.plan_create(
+            actor=world.user(role), audit=audit_as(world.user(role)), service_user=world.person
+        )
     assert not RecoveryPlan.objects.exists()
 
 
 def test_a_colleagues_person_is_not_the_coordinators_to_plan(world, coordinator):
     with pytest.raises(ValidationError):
-        services.plan_create(actor=coordinator, service_user=world.teammate_person)
-    plan = services.plan_create(actor=world.user("team_leader"), service_user=world.teammate_person)
+        services.plan_create(
+            actor=coordinator, audit=audit_as(coordinator), service_user=world.teammate_person
+        )
+    plan = services.plan_create(
+        actor=world.user("team_leader"),
+        audit=audit_as(world.user("team_leader")),
+        service_user=world.teammate_person,
+    )
     assert plan.service_user == world.teammate_person
 
 
 def test_saving_a_part_moves_its_revision_and_the_plans(plan, coordinator):
     saved = services.plan_part_update(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         part="about",
         revision=1,
@@ -81,6 +100,7 @@ def test_saving_a_part_moves_its_revision_and_the_plans(plan, coordinator):
 def test_a_stale_part_save_is_refused_and_overwrites_nothing(plan, coordinator, world):
     services.plan_part_update(
         actor=world.user("team_leader"),
+        audit=audit_as(world.user("team_leader")),
         plan=plan,
         part="about",
         revision=1,
@@ -90,6 +110,7 @@ def test_a_stale_part_save_is_refused_and_overwrites_nothing(plan, coordinator, 
     with pytest.raises(StaleEdit) as refused:
         services.plan_part_update(
             actor=coordinator,
+            audit=audit_as(coordinator),
             plan=RecoveryPlan.objects.get(pk=plan.pk),
             part="about",
             revision=1,
@@ -105,10 +126,20 @@ def test_a_stale_part_save_is_refused_and_overwrites_nothing(plan, coordinator, 
 
 def test_edits_to_different_parts_do_not_refuse_each_other(plan, coordinator):
     services.plan_part_update(
-        actor=coordinator, plan=plan, part="about", revision=1, values={"hopes": "A"}
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        part="about",
+        revision=1,
+        values={"hopes": "A"},
     )
     services.plan_part_update(
-        actor=coordinator, plan=plan, part="crisis", revision=1, values={"crisis_helps": "B"}
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        part="crisis",
+        revision=1,
+        values={"crisis_helps": "B"},
     )
     plan.refresh_from_db()
     assert (plan.hopes, plan.crisis_helps, plan.revision) == ("A", "B", 3)
@@ -126,7 +157,12 @@ def test_two_saves_at_the_same_moment_exactly_one_wins(world):
             mine = RecoveryPlan.objects.select_related("service_user").get(pk=plan.pk)
             barrier.wait()
             services.plan_part_update(
-                actor=actor, plan=mine, part="about", revision=1, values={"hopes": text}
+                actor=actor,
+                audit=audit_as(actor),
+                plan=mine,
+                part="about",
+                revision=1,
+                values={"hopes": text},
             )
             outcomes.append("saved")
         except StaleEdit:
@@ -152,13 +188,17 @@ def test_two_saves_at_the_same_moment_exactly_one_wins(world):
 def test_the_person_agrees_online_which_freezes_version_one(plan, world):
     services.goal_add(
         actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
         plan=plan,
         values={"life_area": "work", "description": "Volunteer at the café"},
     )
     plan.refresh_from_db()
 
     version = services.plan_agree(
-        actor=world.user("service_user"), plan=plan, revision=plan.revision
+        actor=world.user("service_user"),
+        audit=audit_as(world.user("service_user")),
+        plan=plan,
+        revision=plan.revision,
     )
 
     plan.refresh_from_db()
@@ -174,8 +214,12 @@ def test_the_person_agrees_online_which_freezes_version_one(plan, world):
 
 def test_agreeing_twice_by_double_submit_keeps_one_version(plan, world):
     person = world.user("service_user")
-    first = services.plan_agree(actor=person, plan=plan, revision=plan.revision)
-    second = services.plan_agree(actor=person, plan=plan, revision=plan.revision)
+    first = services.plan_agree(
+        actor=person, audit=audit_as(person), plan=plan, revision=plan.revision
+    )
+    second = services.plan_agree(
+        actor=person, audit=audit_as(person), plan=plan, revision=plan.revision
+    )
     assert first.pk == second.pk
     assert PlanVersion.objects.count() == 1
 
@@ -183,16 +227,28 @@ def test_agreeing_twice_by_double_submit_keeps_one_version(plan, world):
 def test_a_plan_changed_since_it_was_read_is_not_agreed(plan, world, coordinator):
     seen = plan.revision
     services.plan_part_update(
-        actor=coordinator, plan=plan, part="about", revision=1, values={"hopes": "New words"}
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        part="about",
+        revision=1,
+        values={"hopes": "New words"},
     )
     with pytest.raises(StaleEdit):
-        services.plan_agree(actor=world.user("service_user"), plan=plan, revision=seen)
+        services.plan_agree(
+            actor=world.user("service_user"),
+            audit=audit_as(world.user("service_user")),
+            plan=plan,
+            revision=seen,
+        )
     assert not PlanVersion.objects.exists()
 
 
 def test_staff_cannot_agree_online_for_the_person(plan, coordinator):
     with pytest.raises(ValidationError):
-        services.plan_agree(actor=coordinator, plan=plan, revision=plan.revision)
+        services.plan_agree(
+            actor=coordinator, audit=audit_as(coordinator), plan=plan, revision=plan.revision
+        )
 
 
 def test_the_coordinator_records_agreement_given_in_person(plan, coordinator, world):
@@ -201,6 +257,7 @@ def test_the_coordinator_records_agreement_given_in_person(plan, coordinator, wo
 
     version = services.plan_agree(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         revision=plan.revision,
         method=AgreementMethod.IN_PERSON,
@@ -221,6 +278,7 @@ def test_agreement_cannot_be_dated_in_the_future(plan, coordinator):
     with pytest.raises(ValidationError):
         services.plan_agree(
             actor=coordinator,
+            audit=audit_as(coordinator),
             plan=plan,
             revision=plan.revision,
             method=AgreementMethod.PHONE,
@@ -234,6 +292,7 @@ def test_changing_an_agreed_plan_makes_it_a_draft_and_the_next_agreement_version
     person = world.user("service_user")
     services.plan_part_update(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         part="about",
         revision=1,
@@ -241,24 +300,30 @@ def test_changing_an_agreed_plan_makes_it_a_draft_and_the_next_agreement_version
     )
     contact = services.crisis_contact_add(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         values={"name": "Priya", "relationship": "Sister", "phone": "01632 960001"},
     )
     plan.refresh_from_db()
-    services.plan_agree(actor=person, plan=plan, revision=plan.revision)
+    services.plan_agree(actor=person, audit=audit_as(person), plan=plan, revision=plan.revision)
     plan.refresh_from_db()
 
     services.plan_part_update(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         part="about",
         revision=2,
         values={"hopes": "To walk the high fells with my son", "what_matters": "My son"},
     )
-    services.crisis_contact_remove(actor=coordinator, contact=contact, revision=1)
+    services.crisis_contact_remove(
+        actor=coordinator, audit=audit_as(coordinator), contact=contact, revision=1
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
-    second = services.plan_agree(actor=person, plan=plan, revision=plan.revision)
+    second = services.plan_agree(
+        actor=person, audit=audit_as(person), plan=plan, revision=plan.revision
+    )
     assert second.number == 2
 
     first = PlanVersion.objects.get(plan=plan, number=1)
@@ -281,6 +346,7 @@ def test_a_stale_goal_edit_is_refused(plan, coordinator, world):
     goal = GoalFactory.create(plan=plan)
     services.goal_update(
         actor=world.user("team_leader"),
+        audit=audit_as(world.user("team_leader")),
         goal=goal,
         revision=1,
         values={"status": GoalStatus.ACHIEVED},
@@ -288,6 +354,7 @@ def test_a_stale_goal_edit_is_refused(plan, coordinator, world):
     with pytest.raises(StaleEdit) as refused:
         services.goal_update(
             actor=coordinator,
+            audit=audit_as(coordinator),
             goal=Goal.objects.get(pk=goal.pk),
             revision=1,
             values={"status": GoalStatus.PAUSED},
@@ -298,31 +365,47 @@ def test_a_stale_goal_edit_is_refused(plan, coordinator, world):
 def test_goal_fields_are_validated_before_saving(plan, coordinator):
     with pytest.raises(ValidationError):
         services.goal_add(
-            actor=coordinator, plan=plan, values={"life_area": "astrology", "description": "x"}
+            actor=coordinator,
+            audit=audit_as(coordinator),
+            plan=plan,
+            values={"life_area": "astrology", "description": "x"},
         )
     with pytest.raises(ValidationError):
         services.goal_add(
-            actor=coordinator, plan=plan, values={"life_area": "work", "description": ""}
+            actor=coordinator,
+            audit=audit_as(coordinator),
+            plan=plan,
+            values={"life_area": "work", "description": ""},
         )
     assert not plan.goals.exists()
 
 
 def test_goals_move_up_and_down(plan, coordinator):
     first, second, third = (GoalFactory.create(plan=plan, position=n) for n in (1, 2, 3))
-    services.goal_move(actor=coordinator, goal=third, direction="up")
+    services.goal_move(actor=coordinator, audit=audit_as(coordinator), goal=third, direction="up")
     assert list(plan.goals.order_by("position")) == [first, third, second]
-    services.goal_move(actor=coordinator, goal=first, direction="up")  # already first: no change
+    services.goal_move(
+        actor=coordinator, audit=audit_as(coordinator), goal=first, direction="up"
+    )  # already first: no change
     assert list(plan.goals.order_by("position")) == [first, third, second]
+    moves = AccessEvent.objects.filter(service_user=plan.service_user).exclude(action="create")
+    assert list(moves.values_list("action", "actor")) == [("change", coordinator.pk)]
 
 
 def test_a_review_rates_goals_and_sets_the_next_review(plan, coordinator, world):
     goal = GoalFactory.create(plan=plan)
     other = GoalFactory.create(plan=plan, progress=4)
-    services.plan_agree(actor=world.user("service_user"), plan=plan, revision=plan.revision)
+    services.plan_agree(
+        actor=world.user("service_user"),
+        audit=audit_as(world.user("service_user")),
+        plan=plan,
+        revision=plan.revision,
+    )
     today = timezone.localdate()
 
     review = services.plan_review_record(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         reviewed_on=today,
         summary="Going well",
@@ -345,6 +428,7 @@ def test_a_review_with_the_next_date_before_it_is_refused(plan, coordinator):
     with pytest.raises(ValidationError):
         services.plan_review_record(
             actor=coordinator,
+            audit=audit_as(coordinator),
             plan=plan,
             reviewed_on=today,
             summary="x",
@@ -357,6 +441,7 @@ def test_sharing_with_a_supporter_needs_the_date_of_consent(plan, coordinator):
     with pytest.raises(ValidationError) as refused:
         services.supporter_add(
             actor=coordinator,
+            audit=audit_as(coordinator),
             plan=plan,
             values={"name": "Dev", "kind": "family", "shared_parts": ["crisis"]},
         )
@@ -368,6 +453,7 @@ def test_consent_to_share_is_dated_part_by_part(plan, coordinator):
     later = datetime.date(2026, 6, 10)
     supporter = services.supporter_add(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         values={
             "name": "Dev",
@@ -379,6 +465,7 @@ def test_consent_to_share_is_dated_part_by_part(plan, coordinator):
 
     services.supporter_update(
         actor=coordinator,
+        audit=audit_as(coordinator),
         supporter=supporter,
         revision=supporter.revision,
         values={"shared_parts": ["crisis", "keeping_well"], "consent_recorded_on": later},
@@ -393,6 +480,7 @@ def test_consent_to_share_is_dated_part_by_part(plan, coordinator):
 
     services.supporter_update(
         actor=coordinator,
+        audit=audit_as(coordinator),
         supporter=supporter,
         revision=supporter.revision,
         values={"shared_parts": ["keeping_well"], "consent_recorded_on": later},
@@ -404,18 +492,29 @@ def test_consent_to_share_is_dated_part_by_part(plan, coordinator):
 def test_a_contact_changed_meanwhile_is_not_removed(plan, coordinator):
     contact = CrisisContactFactory.create(plan=plan)
     services.crisis_contact_update(
-        actor=coordinator, contact=contact, revision=1, values={"phone": "111"}
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        contact=contact,
+        revision=1,
+        values={"phone": "111"},
     )
     with pytest.raises(StaleEdit):
-        services.crisis_contact_remove(actor=coordinator, contact=contact, revision=1)
+        services.crisis_contact_remove(
+            actor=coordinator, audit=audit_as(coordinator), contact=contact, revision=1
+        )
     assert plan.crisis_contacts.count() == 1
 
 
 def test_a_closed_plan_cannot_be_changed(plan, coordinator):
-    services.plan_close(actor=coordinator, plan=plan)
+    services.plan_close(actor=coordinator, audit=audit_as(coordinator), plan=plan)
     with pytest.raises(ValidationError):
         services.plan_part_update(
-            actor=coordinator, plan=plan, part="about", revision=1, values={"hopes": "x"}
+            actor=coordinator,
+            audit=audit_as(coordinator),
+            plan=plan,
+            part="about",
+            revision=1,
+            values={"hopes": "x"},
         )
 
 
@@ -477,32 +576,62 @@ def test_an_add_replayed_with_the_same_id_returns_the_first_and_another_plan_ref
 ):
     submission = uuid.uuid4()
     values = {"life_area": "work", "description": "Volunteer"}
-    first = services.goal_add(actor=coordinator, plan=plan, values=values, public_id=submission)
-    again = services.goal_add(actor=coordinator, plan=plan, values=values, public_id=submission)
+    first = services.goal_add(
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        values=values,
+        public_id=submission,
+    )
+    again = services.goal_add(
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        values=values,
+        public_id=submission,
+    )
     assert first.pk == again.pk
     assert plan.goals.count() == 1
 
     other_plan = services.plan_create(
-        actor=world.user("team_leader"), service_user=world.teammate_person
+        actor=world.user("team_leader"),
+        audit=audit_as(world.user("team_leader")),
+        service_user=world.teammate_person,
     )
     with pytest.raises(ValidationError):
         services.goal_add(
-            actor=world.user("team_leader"), plan=other_plan, values=values, public_id=submission
+            actor=world.user("team_leader"),
+            audit=audit_as(world.user("team_leader")),
+            plan=other_plan,
+            values=values,
+            public_id=submission,
         )
 
 
 def test_saving_what_is_already_saved_changes_nothing(plan, coordinator, world):
-    services.plan_agree(actor=world.user("service_user"), plan=plan, revision=plan.revision)
+    services.plan_agree(
+        actor=world.user("service_user"),
+        audit=audit_as(world.user("service_user")),
+        plan=plan,
+        revision=plan.revision,
+    )
     plan.refresh_from_db()
     services.plan_part_update(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         part="about",
         revision=1,
         values={"what_matters": "", "strengths": "", "hopes": ""},
     )
     goal = GoalFactory.create(plan=plan, description="Swim")
-    services.goal_update(actor=coordinator, goal=goal, revision=1, values={"description": "Swim"})
+    services.goal_update(
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        goal=goal,
+        revision=1,
+        values={"description": "Swim"},
+    )
 
     plan.refresh_from_db()
     goal.refresh_from_db()
@@ -511,11 +640,18 @@ def test_saving_what_is_already_saved_changes_nothing(plan, coordinator, world):
 
 def test_a_supporter_the_person_no_longer_wants_is_removed_once(plan, coordinator):
     supporter = services.supporter_add(
-        actor=coordinator, plan=plan, values={"name": "Dev", "kind": "friend"}
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        values={"name": "Dev", "kind": "friend"},
     )
 
-    services.supporter_remove(actor=coordinator, supporter=supporter, revision=1)
-    services.supporter_remove(actor=coordinator, supporter=supporter, revision=1)  # double submit
+    services.supporter_remove(
+        actor=coordinator, audit=audit_as(coordinator), supporter=supporter, revision=1
+    )
+    services.supporter_remove(
+        actor=coordinator, audit=audit_as(coordinator), supporter=supporter, revision=1
+    )  # double submit
 
     assert not plan.supporters.exists()
     assert AccessEvent.objects.filter(service_user=plan.service_user, action="change").exists()
@@ -523,12 +659,21 @@ def test_a_supporter_the_person_no_longer_wants_is_removed_once(plan, coordinato
 
 def test_a_supporter_changed_meanwhile_is_not_removed(plan, coordinator):
     supporter = services.supporter_add(
-        actor=coordinator, plan=plan, values={"name": "Dev", "kind": "friend"}
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        values={"name": "Dev", "kind": "friend"},
     )
     services.supporter_update(
-        actor=coordinator, supporter=supporter, revision=1, values={"relationship": "Neighbour"}
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        supporter=supporter,
+        revision=1,
+        values={"relationship": "Neighbour"},
     )
 
     with pytest.raises(StaleEdit):
-        services.supporter_remove(actor=coordinator, supporter=supporter, revision=1)
+        services.supporter_remove(
+            actor=coordinator, audit=audit_as(coordinator), supporter=supporter, revision=1
+        )
     assert plan.supporters.get().relationship == "Neighbour"

@@ -14,6 +14,7 @@ from careplans import services
 from careplans.choices import PlanStatus
 from careplans.models import PlanComment, PlanVersion, RecoveryPlan
 from directory.models import AccessEvent
+from tests.audit import audit_as
 from tests.factories import ServiceUserFactory
 
 from .factories import (
@@ -80,7 +81,12 @@ def test_a_plan_page_with_30_goals_takes_a_bounded_number_of_queries(
         PlanComment.objects.create(
             plan=plan, part=part, author=world.user("service_user"), text="Hm"
         )
-    services.plan_agree(actor=world.user("service_user"), plan=plan, revision=plan.revision)
+    services.plan_agree(
+        actor=world.user("service_user"),
+        audit=audit_as(world.user("service_user")),
+        plan=plan,
+        revision=plan.revision,
+    )
 
     with django_assert_max_num_queries(20):
         response = coordinator_client.get(url("plan", world.person))
@@ -96,7 +102,12 @@ def test_free_text_with_markup_is_shown_escaped(world, coordinator_client, clien
     PlanComment.objects.create(
         plan=plan, part="about", author=world.user("service_user"), text=MARKUP
     )
-    services.plan_agree(actor=world.user("service_user"), plan=plan, revision=plan.revision)
+    services.plan_agree(
+        actor=world.user("service_user"),
+        audit=audit_as(world.user("service_user")),
+        plan=plan,
+        revision=plan.revision,
+    )
 
     for name, kwargs in [("plan", {}), ("plan_print", {}), ("version", {"number": 1})]:
         body = coordinator_client.get(url(name, world.person, **kwargs)).content.decode()
@@ -136,6 +147,7 @@ def test_a_stale_save_shows_both_texts_and_keeps_the_typed_one(world, coordinato
     plan = plan_for(world.person)
     services.plan_part_update(
         actor=world.user("team_leader"),
+        audit=audit_as(world.user("team_leader")),
         plan=plan,
         part="about",
         revision=1,
@@ -155,6 +167,13 @@ def test_a_stale_save_shows_both_texts_and_keeps_the_typed_one(world, coordinato
     assert 'name="revision" value="2"' in body
     plan.refresh_from_db()
     assert plan.what_matters == "Saved by the team leader"
+    # The page shows the saved text, so the coordinator read the plan.
+    assert AccessEvent.objects.filter(
+        service_user=world.person,
+        actor=world.user("care_coordinator"),
+        action="read",
+        via="careplans:part_edit",
+    ).exists()
 
     # Having merged by hand, they save again from the new revision.
     coordinator_client.post(
@@ -168,7 +187,11 @@ def test_a_stale_save_shows_both_texts_and_keeps_the_typed_one(world, coordinato
 def test_a_stale_goal_edit_shows_both_versions(world, coordinator_client):
     goal = GoalFactory.create(plan=plan_for(world.person), description="Old words")
     services.goal_update(
-        actor=world.user("team_leader"), goal=goal, revision=1, values={"description": "Theirs"}
+        actor=world.user("team_leader"),
+        audit=audit_as(world.user("team_leader")),
+        goal=goal,
+        revision=1,
+        values={"description": "Theirs"},
     )
     response = coordinator_client.post(
         url("goal_edit", world.person, item_id=goal.public_id),
@@ -277,6 +300,7 @@ def test_agreeing_a_plan_that_changed_meanwhile_sends_the_person_back_to_read_it
     seen = plan.revision
     services.plan_part_update(
         actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
         plan=plan,
         part="about",
         revision=1,
@@ -307,10 +331,11 @@ def test_recording_agreement_in_person_needs_a_real_past_date(world, coordinator
 def test_comparing_two_versions_part_by_part(world, coordinator_client):
     plan = plan_for(world.person, hopes="To walk the fells")
     person = world.user("service_user")
-    services.plan_agree(actor=person, plan=plan, revision=plan.revision)
+    services.plan_agree(actor=person, audit=audit_as(person), plan=plan, revision=plan.revision)
     plan.refresh_from_db()
     services.plan_part_update(
         actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
         plan=plan,
         part="about",
         revision=1,
@@ -318,7 +343,7 @@ def test_comparing_two_versions_part_by_part(world, coordinator_client):
     )
     GoalFactory.create(plan=plan, description="Learn to swim")
     plan.refresh_from_db()
-    services.plan_agree(actor=person, plan=plan, revision=plan.revision)
+    services.plan_agree(actor=person, audit=audit_as(person), plan=plan, revision=plan.revision)
 
     body = coordinator_client.get(url("compare", world.person) + "?from=1&to=2").content.decode()
 
@@ -417,7 +442,12 @@ def test_recording_agreement_after_the_plan_changed_says_so_and_records_nothing(
     plan = plan_for(world.person)
     seen = plan.revision
     services.plan_part_update(
-        actor=world.user("team_leader"), plan=plan, part="about", revision=1, values={"hopes": "x"}
+        actor=world.user("team_leader"),
+        audit=audit_as(world.user("team_leader")),
+        plan=plan,
+        part="about",
+        revision=1,
+        values={"hopes": "x"},
     )
     today = timezone.localdate()
     response = coordinator_client.post(
@@ -500,7 +530,12 @@ def test_there_is_nothing_to_record_or_agree_on_an_agreed_plan(
     world, coordinator_client, client_for
 ):
     plan = plan_for(world.person)
-    services.plan_agree(actor=world.user("service_user"), plan=plan, revision=plan.revision)
+    services.plan_agree(
+        actor=world.user("service_user"),
+        audit=audit_as(world.user("service_user")),
+        plan=plan,
+        revision=plan.revision,
+    )
 
     response = coordinator_client.get(url("record_agreement", world.person), follow=True)
     assert "nothing new to record" in response.content.decode()

@@ -38,11 +38,13 @@ ROWS = {
         Case(
             api(200, other_trust_staff=404, **NO_RECORDS),
             kwargs=lambda w: {"public_id": w.person.public_id},
+            audits="summary",
             label="a person on the coordinator's caseload",
         ),
         Case(
             api(404, other_trust_staff=200, **NO_RECORDS),
             kwargs=lambda w: {"public_id": w.foreign_person.public_id},
+            audits="summary",
             label="a person in another trust",
         ),
     ],
@@ -56,4 +58,9 @@ ROWS = {
     "admin:directory_serviceuser_add": [Case(expect(302, administrator=200))],
     "admin:directory_accessevent_changelist": [Case(expect(302, administrator=200))],
     "admin:directory_accessevent_add": [Case(expect(302, administrator=403))],
+}
+
+NOT_AUDITED = {
+    "directory:team": "a team's staff and the size of each caseload: no person's record",
+    "api:team-detail": "a team's name and kind: no person's record",
 }

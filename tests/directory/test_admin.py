@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.audit import audit_trail
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,21 @@ def test_a_superuser_sees_every_trust(world, client_for):
     )
 
     assert "Oakenshaw" in people and "Foreignworth" in people
+
+
+def test_people_read_or_changed_in_the_admin_site_are_audited(world, client_for):
+    admin_user = world.user("administrator")
+    client = client_for(admin_user)
+
+    client.get(reverse("admin:directory_serviceuser_changelist"))
+    client.get(reverse("admin:directory_serviceuser_change", args=[world.person.pk]))
+    client.get(reverse("admin:directory_serviceuser_history", args=[world.person.pk]))
+    client.get(reverse("admin:directory_serviceuser_change", args=[world.foreign_person.pk]))
+
+    assert audit_trail(world.person) == [
+        ("read", admin_user.pk, "admin list entry", "admin:directory_serviceuser_changelist"),
+        ("read", admin_user.pk, "admin record", "admin:directory_serviceuser_change"),
+        ("read", admin_user.pk, "admin record history", "admin:directory_serviceuser_history"),
+    ]
+    assert audit_trail(world.teammate_person)[0][2] == "admin list entry"
+    assert audit_trail(world.foreign_person) == []  # another trust's record was not shown

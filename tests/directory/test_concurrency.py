@@ -9,6 +9,7 @@ from django.db import connection
 
 from directory.models import ServiceUser
 from directory.services import service_user_create
+from tests.audit import audit_as
 
 
 @pytest.mark.django_db(transaction=True)
@@ -22,6 +23,7 @@ def test_simultaneous_adds_of_one_nhs_number_store_one_record(world):
             start.wait()
             service_user_create(
                 actor=actor,
+                audit=audit_as(actor),
                 nhs_number="9999123457",
                 given_name="Ada",
                 family_name="Lovelace",

@@ -5,9 +5,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from directory.audit import AuditContext
 from directory.choices import AccessAction, TeamRole
 from directory.models import AccessEvent, ServiceUser
 from directory.services import service_user_create
+from tests.audit import audit_as
 from tests.factories import TeamFactory, next_nhs_number, staff
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +18,7 @@ pytestmark = pytest.mark.django_db
 def _add(actor, team, **overrides):
     data = {
         "actor": actor,
+        "audit": audit_as(actor),
         "nhs_number": next_nhs_number(),
         "given_name": " Ada ",
         "family_name": "Lovelace",
@@ -108,17 +111,25 @@ def test_the_audit_always_says_who_acted(world):
     from directory.services import access_record
 
     with pytest.raises(ValueError, match="who acted"):
-        access_record(actor=None, service_user=world.person, resource="summary")
+        access_record(audit=AuditContext(actor=None), service_user=world.person, resource="summary")
     with pytest.raises(IntegrityError), transaction.atomic():
         AccessEvent.objects.create(
             actor=None, service_user=world.person, resource="summary", via="x"
         )
+    with pytest.raises(IntegrityError), transaction.atomic():  # the system is nobody signed in
+        AccessEvent.objects.create(
+            actor=world.user("team_leader"),
+            by_system=True,
+            service_user=world.person,
+            resource="summary",
+            via="x",
+        )
 
     event = access_record(
-        actor=None,
-        actor_description="The person, through their one-time check-in link",
+        audit=AuditContext(actor=None, via="surveys:page").without_user(
+            "The person, through their one-time check-in link"
+        ),
         service_user=world.person,
         resource="check-in answers",
-        via="surveys:page",
     )
     assert event.who == "The person, through their one-time check-in link"

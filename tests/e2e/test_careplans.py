@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from careplans import services
 from careplans.models import PlanVersion, RecoveryPlan
+from tests.audit import audit_as
 
 from .conftest import AXE, PHONE, check_page, sign_in
 
@@ -125,7 +126,11 @@ def test_a_coordinator_writes_a_plan_and_the_person_reads_and_agrees_it(
 
 
 def test_two_people_editing_the_same_part_lose_nothing(page, context, browser, live_server, world):
-    plan = services.plan_create(actor=world.user("care_coordinator"), service_user=world.person)
+    plan = services.plan_create(
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
+    )
     edit_url = f"{live_server.url}/people/{world.person.public_id}/plan/parts/about-me/"
 
     # Given the coordinator and the team leader both open "About me"
@@ -167,7 +172,11 @@ def test_two_people_editing_the_same_part_lose_nothing(page, context, browser, l
 
 
 def test_bad_dates_and_empty_fields_are_explained_by_the_field(page, context, live_server, world):
-    services.plan_create(actor=world.user("care_coordinator"), service_user=world.person)
+    services.plan_create(
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
+    )
     sign_in(context, live_server, world.user("care_coordinator"))
     page.goto(f"{live_server.url}/people/{world.person.public_id}/plan/goals/add/")
 
@@ -188,9 +197,12 @@ def test_bad_dates_and_empty_fields_are_explained_by_the_field(page, context, li
 
 def test_versions_compare_and_print_on_desktop_and_phone(page, context, live_server, world):
     coordinator, person = world.user("care_coordinator"), world.user("service_user")
-    plan = services.plan_create(actor=coordinator, service_user=world.person)
+    plan = services.plan_create(
+        actor=coordinator, audit=audit_as(coordinator), service_user=world.person
+    )
     services.plan_part_update(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         part="about",
         revision=1,
@@ -198,24 +210,30 @@ def test_versions_compare_and_print_on_desktop_and_phone(page, context, live_ser
     )
     services.crisis_contact_add(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         values={"name": "Crisis line", "relationship": "Crisis team", "phone": "0800 000 000"},
     )
     plan.refresh_from_db()
-    services.plan_agree(actor=person, plan=plan, revision=plan.revision)
+    services.plan_agree(actor=person, audit=audit_as(person), plan=plan, revision=plan.revision)
     services.plan_part_update(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         part="about",
         revision=2,
         values={"hopes": "To walk the high fells with my son"},
     )
     services.goal_add(
-        actor=coordinator, plan=plan, values={"life_area": "physical_health", "description": "Swim"}
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        values={"life_area": "physical_health", "description": "Swim"},
     )
     today = timezone.localdate()
     services.plan_review_record(
         actor=coordinator,
+        audit=audit_as(coordinator),
         plan=plan,
         reviewed_on=today,
         summary="Walking most days",
@@ -224,7 +242,12 @@ def test_versions_compare_and_print_on_desktop_and_phone(page, context, live_ser
     )
     plan.refresh_from_db()
     services.plan_agree(
-        actor=coordinator, plan=plan, revision=plan.revision, method="in_person", agreed_on=today
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        revision=plan.revision,
+        method="in_person",
+        agreed_on=today,
     )
     sign_in(context, live_server, coordinator)
     base = f"{live_server.url}/people/{world.person.public_id}/plan/"

@@ -14,6 +14,7 @@ from directory.models import AccessEvent
 from surveys import services
 from surveys.choices import ResponseStatus
 from surveys.models import Response
+from tests.audit import audit_as
 from tests.surveys.factories import ensure_built_in, sent_response
 
 from .conftest import DESKTOP, PHONE, check_page, sign_in
@@ -138,9 +139,11 @@ def test_person_does_a_check_in_on_a_phone_by_keyboard_and_sees_their_journey(
 
 def test_invitation_link_on_a_phone_without_an_account(page, live_server, world):
     invitation = services.invitation_create(
-        actor=world.user("care_coordinator"), service_user=world.person
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
     )
-    token = services.invitation_issue_link(invitation=invitation, actor=None)
+    token = services.invitation_issue_link(invitation=invitation, audit=audit_as(None))
     link = f"{live_server.url}/check-in/link/{token}/"
     sent_response(
         world.person, on=datetime.date(2026, 1, 10), hope="2", control="2", opportunity="2"

@@ -17,16 +17,19 @@ ROWS = {
         Case(
             page(200, other_trust_staff=404, **NO_RECORDS),
             kwargs=lambda w: {"public_id": w.person.public_id},
+            audits="summary",
             label="a person on the coordinator's caseload",
         ),
         Case(
             page(200, service_user=404, care_coordinator=404, other_trust_staff=404, **NO_RECORDS),
             kwargs=lambda w: {"public_id": w.teammate_person.public_id},
+            audits="summary",
             label="a person on a colleague's caseload",
         ),
         Case(
             page(404, other_trust_staff=200, **NO_RECORDS),
             kwargs=lambda w: {"public_id": w.foreign_person.public_id},
+            audits="summary",
             label="a person in another trust",
         ),
     ],
@@ -62,3 +65,5 @@ ROWS = {
     "admin:axes_accesslog_changelist": [Case(expect(302, administrator=403))],
     "admin:axes_accesslog_add": [Case(expect(302, administrator=403))],
 }
+
+NOT_AUDITED = {"password_reset_confirm": "a password reset token: no person's record"}

@@ -11,6 +11,7 @@ import datetime
 
 from surveys import services
 from tests.access import Case, api, expect, page
+from tests.audit import audit_as
 
 from .factories import built_in, draft_with_answers, sent_response
 
@@ -33,12 +34,20 @@ def _sent(w):
 
 
 def _token(w):
-    invitation = services.invitation_create(actor=w.user("care_coordinator"), service_user=w.person)
-    return {"token": services.invitation_issue_link(invitation=invitation, actor=None)}
+    invitation = services.invitation_create(
+        actor=w.user("care_coordinator"),
+        audit=audit_as(w.user("care_coordinator")),
+        service_user=w.person,
+    )
+    return {"token": services.invitation_issue_link(invitation=invitation, audit=audit_as(None))}
 
 
 def _invitation(w):
-    invitation = services.invitation_create(actor=w.user("care_coordinator"), service_user=w.person)
+    invitation = services.invitation_create(
+        actor=w.user("care_coordinator"),
+        audit=audit_as(w.user("care_coordinator")),
+        service_user=w.person,
+    )
     return {"public_id": invitation.public_id}
 
 
@@ -56,11 +65,12 @@ ROWS = {
             method="post",
             writes=True,
             label="starting from a working link",
+            audits="check-in",
         ),
         Case(expect(404), kwargs=lambda w: {"token": "x" * 43}, label="an unknown link"),
     ],
     "surveys:fill": [
-        Case(OWN_DRAFT, kwargs=_draft, label="own draft"),
+        Case(OWN_DRAFT, kwargs=_draft, label="own draft", audits="check-in answers"),
         Case(
             OWN_DRAFT_REDIRECT,
             kwargs=lambda w: {"public_id": _sent(w)["public_id"], "page": 1},
@@ -68,7 +78,7 @@ ROWS = {
         ),
     ],
     "surveys:saved": [Case(OWN_DRAFT, kwargs=_draft_id)],
-    "surveys:check": [Case(OWN_DRAFT, kwargs=_draft_id)],
+    "surveys:check": [Case(OWN_DRAFT, kwargs=_draft_id, audits="check-in answers")],
     "surveys:submit": [
         Case(
             page(404, service_user=302, **NEVER),
@@ -76,6 +86,7 @@ ROWS = {
             method="post",
             data=lambda w: {"idempotency_key": str(w.extras["draft"].idempotency_key)},
             writes=True,
+            audits="check-in",
         )
     ],
     "surveys:done": [Case(OWN_DRAFT, kwargs=_sent)],
@@ -83,16 +94,19 @@ ROWS = {
         Case(
             page(200, other_trust_staff=404, **NEVER),
             kwargs=lambda w: {"public_id": w.person.public_id},
+            audits="check-in journey",
             label="a person on the coordinator's caseload",
         ),
         Case(
             page(200, service_user=404, care_coordinator=404, other_trust_staff=404, **NEVER),
             kwargs=lambda w: {"public_id": w.teammate_person.public_id},
+            audits="check-in journey",
             label="a person on a colleague's caseload",
         ),
         Case(
             page(404, other_trust_staff=200, **NEVER),
             kwargs=lambda w: {"public_id": w.foreign_person.public_id},
+            audits="check-in journey",
             label="a person in another trust",
         ),
     ],
@@ -100,6 +114,7 @@ ROWS = {
         Case(
             page(403, other_trust_staff=404, **CLINICIANS),
             kwargs=lambda w: {"public_id": w.person.public_id},
+            audits="check-in staff entry",
         ),
         Case(
             page(
@@ -110,6 +125,7 @@ ROWS = {
                 other_trust_staff=404,
             ),
             kwargs=lambda w: {"public_id": w.teammate_person.public_id},
+            audits="check-in staff entry",
             label="a person on a colleague's caseload",
         ),
     ],
@@ -117,10 +133,12 @@ ROWS = {
         Case(
             page(403, care_coordinator=200, team_leader=200, other_trust_staff=404),
             kwargs=lambda w: {"public_id": w.person.public_id},
+            audits="check-in status",
         ),
         Case(
             page(403, care_coordinator=404, team_leader=200, other_trust_staff=404),
             kwargs=lambda w: {"public_id": w.teammate_person.public_id},
+            audits="check-in status",
             label="a person on a colleague's caseload",
         ),
     ],
@@ -128,6 +146,7 @@ ROWS = {
         Case(
             page(403, care_coordinator=200, team_leader=200, other_trust_staff=404),
             kwargs=_invitation,
+            audits="check-in invitation",
         )
     ],
     "surveys:invite_caseload": [Case(page(403, care_coordinator=200))],
@@ -148,17 +167,27 @@ ROWS = {
     ],
     "api:checkin-list": [Case(api(200, **NEVER))],
     "api:checkin-detail": [
-        Case(api(200, other_trust_staff=404, **NEVER), kwargs=_sent),
+        Case(api(200, other_trust_staff=404, **NEVER), kwargs=_sent, audits="check-in"),
     ],
     "api:checkin-scores-detail": [
         Case(
             api(200, other_trust_staff=404, **NEVER),
             kwargs=lambda w: {"public_id": w.person.public_id},
+            audits="check-in journey",
         ),
         Case(
             api(404, other_trust_staff=200, **NEVER),
             kwargs=lambda w: {"public_id": w.foreign_person.public_id},
+            audits="check-in journey",
             label="a person in another trust",
         ),
     ],
+}
+
+NOT_AUDITED = {
+    "surveys:saved": "says the answers are kept; shows nothing from them",
+    "surveys:done": "confirms sending; audits 'check-in journey' only when it shows the journey "
+    "(test_views.py, the half-hour after a link check-in)",
+    "surveys:team_settings": "a team's settings: no person's record",
+    "api:checkin-instrument-detail": "the questionnaire itself: no person's record",
 }

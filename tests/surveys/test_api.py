@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from surveys import services
 from surveys.models import Response
 
+from ..audit import audit_as
 from .factories import built_in, sent_response
 
 
@@ -139,8 +140,12 @@ def test_schema_includes_the_check_in_endpoints(world, client):
 
 def test_a_check_in_sent_while_the_person_has_an_open_draft_is_stored_and_the_draft_kept(world):
     # Given the person started a check-in on the web and has not sent it
+    person_login = world.user("service_user")
     draft = services.response_start(
-        actor=world.user("service_user"), service_user=world.person, channel="signed_in"
+        actor=person_login,
+        service_user=world.person,
+        channel="signed_in",
+        audit=audit_as(person_login),
     )
     # When a complete check-in for them arrives through the API
     client = api_for(world.user("service_user"))
@@ -154,7 +159,9 @@ def test_a_check_in_sent_while_the_person_has_an_open_draft_is_stored_and_the_dr
 
 def test_a_staff_check_in_sent_while_the_same_staff_member_has_an_open_draft_is_stored(world):
     staff = world.user("peer_support_worker")
-    services.response_start(actor=staff, service_user=world.person, channel="staff_phone")
+    services.response_start(
+        actor=staff, service_user=world.person, channel="staff_phone", audit=audit_as(staff)
+    )
     reply = api_for(staff).post(
         reverse("api:checkin-list"),
         _body(world, uuid.uuid4(), channel="staff_phone"),

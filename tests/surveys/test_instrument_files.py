@@ -17,6 +17,7 @@ from surveys.choices import Channel
 from surveys.instrument_files import InstrumentFileError, check_instrument
 from surveys.models import Instrument, Item, ScoringRule
 from surveys.services import instrument_load, response_record
+from tests.audit import audit_as
 
 from .factories import built_in
 
@@ -91,6 +92,7 @@ def test_command_loads_the_fictional_measure_and_it_scores_by_its_table(world):
     answers = {1: 3, 2: 2, 3: 4, 4: 4, 5: 5, 6: 3, 7: 2}
     response, created = response_record(
         actor=world.user("service_user"),
+        audit=audit_as(world.user("service_user")),
         service_user=world.person,
         channel=Channel.SIGNED_IN,
         idempotency_key=__import__("uuid").uuid4(),
@@ -138,6 +140,7 @@ def test_a_version_with_responses_is_never_changed(world):
     instrument, _ = instrument_load(checked=check_instrument(MEASURE))
     response_record(
         actor=world.user("service_user"),
+        audit=audit_as(world.user("service_user")),
         service_user=world.person,
         channel=Channel.SIGNED_IN,
         idempotency_key=__import__("uuid").uuid4(),

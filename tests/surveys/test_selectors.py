@@ -10,6 +10,7 @@ from surveys import services
 from surveys.charts import line_chart
 from surveys.models import TeamSurveySettings
 from surveys.selectors import checkin_status_for, describe_change
+from tests.audit import audit_as
 from tests.factories import ServiceUserFactory
 
 from .factories import sent_response
@@ -37,7 +38,11 @@ def test_status_by_last_check_in_and_team_cycle(world, django_assert_num_queries
     invited = ServiceUserFactory.create(
         team=world.team, care_coordinator=world.user("care_coordinator")
     )
-    services.invitation_create(actor=world.user("care_coordinator"), service_user=invited)
+    services.invitation_create(
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=invited,
+    )
 
     people = [never, done, due, overdue, monthly, invited]
     with django_assert_num_queries(1):

@@ -19,6 +19,8 @@ from directory.models import AccessEvent
 from surveys import services
 from surveys.choices import Channel, ResponseStatus
 from surveys.models import Invitation, Response, TeamSurveySettings
+from surveys.tasks import email_invitation
+from tests.audit import audit_as
 
 from .factories import built_in, draft_with_answers
 
@@ -39,7 +41,8 @@ def test_send_scores_each_domain_and_stores_team_and_period(
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         response, sent_now = services.response_submit(
-            idempotency_key=draft.idempotency_key, actor=world.user("service_user")
+            idempotency_key=draft.idempotency_key,
+            audit=audit_as(world.user("service_user")),
         )
     assert sent_now
     response.refresh_from_db()
@@ -61,7 +64,7 @@ def test_send_scores_each_domain_and_stores_team_and_period(
 
 def test_the_team_at_the_time_stays_when_the_person_moves(world):
     draft = draft_with_answers(world.person, ALL_FOURS)
-    services.response_submit(idempotency_key=draft.idempotency_key, actor=None)
+    services.response_submit(idempotency_key=draft.idempotency_key, audit=audit_as(None))
     world.person.team = world.other_team
     world.person.save()
     assert Response.objects.get(pk=draft.pk).team == world.team
@@ -71,10 +74,10 @@ def test_sending_again_returns_the_same_response(world, django_capture_on_commit
     draft = draft_with_answers(world.person, ALL_FOURS)
     with django_capture_on_commit_callbacks() as callbacks:
         first, sent_first = services.response_submit(
-            idempotency_key=draft.idempotency_key, actor=None
+            idempotency_key=draft.idempotency_key, audit=audit_as(None)
         )
         second, sent_second = services.response_submit(
-            idempotency_key=draft.idempotency_key, actor=None
+            idempotency_key=draft.idempotency_key, audit=audit_as(None)
         )
     assert (sent_first, sent_second) == (True, False)
     assert first.pk == second.pk
@@ -84,16 +87,19 @@ def test_sending_again_returns_the_same_response(world, django_capture_on_commit
 
 def test_answers_cannot_change_once_sent(world):
     draft = draft_with_answers(world.person, ALL_FOURS)
-    services.response_submit(idempotency_key=draft.idempotency_key, actor=None)
+    services.response_submit(
+        idempotency_key=draft.idempotency_key,
+        audit=audit_as(None),
+    )
     with pytest.raises(ValidationError, match="already been sent"):
-        services.response_save_answers(response=draft, values={}, actor=None)
+        services.response_save_answers(response=draft, values={}, audit=audit_as(None))
 
 
 def test_answers_must_be_points_of_the_scale(world):
     draft = draft_with_answers(world.person, {})
     item = built_in().items.get(number=1)
     with pytest.raises(ValidationError):
-        services.response_save_answers(response=draft, values={item.pk: 9}, actor=None)
+        services.response_save_answers(response=draft, values={item.pk: 9}, audit=audit_as(None))
 
 
 def test_record_with_the_same_key_twice_stores_one(world):
@@ -104,11 +110,18 @@ def test_record_with_the_same_key_twice_stores_one(world):
         "channel": Channel.SIGNED_IN,
         "idempotency_key": key,
         "answers": ALL_FOURS,
+        "audit": audit_as(world.user("service_user")),
     }
     first, created = services.response_record(**kwargs)
     again, created_again = services.response_record(**kwargs)
     assert (created, created_again) == (True, False)
     assert first.pk == again.pk
+    # The resend is answered with the stored check-in, so the person's answers were read again.
+    assert list(
+        AccessEvent.objects.filter(service_user=world.person, resource="check-in")
+        .order_by("pk")
+        .values_list("action", "actor")
+    ) == [("create", world.user("service_user").pk), ("read", world.user("service_user").pk)]
     # statement 4 is reversed, so its 4 counts as 2: hope is (4 + 4 + 4 + 2) / 4 = 3.5
     assert first.hope_score == Decimal("3.50")
 
@@ -140,7 +153,10 @@ def _in_threads(target, count: int) -> list:
 def test_concurrent_sends_of_one_draft_store_one_response(world):
     draft = draft_with_answers(world.person, ALL_FOURS)
     results = _in_threads(
-        lambda: services.response_submit(idempotency_key=draft.idempotency_key, actor=None), 4
+        lambda: services.response_submit(
+            idempotency_key=draft.idempotency_key, audit=audit_as(None)
+        ),
+        4,
     )
     assert sorted(sent for _, sent in results) == [False, False, False, True]
     assert {response.pk for response, _ in results} == {draft.pk}
@@ -154,6 +170,7 @@ def test_concurrent_records_with_one_key_store_one_response(world):
     results = _in_threads(
         lambda: services.response_record(
             actor=actor,
+            audit=audit_as(actor),
             service_user=person,
             channel=Channel.SIGNED_IN,
             idempotency_key=key,
@@ -167,38 +184,54 @@ def test_concurrent_records_with_one_key_store_one_response(world):
 
 def test_starting_twice_resumes_the_same_draft(world):
     actor = world.user("service_user")
-    first = services.response_start(actor=actor, service_user=world.person, channel="signed_in")
-    again = services.response_start(actor=actor, service_user=world.person, channel="signed_in")
+    first = services.response_start(
+        actor=actor, audit=audit_as(actor), service_user=world.person, channel="signed_in"
+    )
+    again = services.response_start(
+        actor=actor, audit=audit_as(actor), service_user=world.person, channel="signed_in"
+    )
     assert first.pk == again.pk
 
 
 def test_only_the_person_starts_their_own_and_staff_only_for_people_they_work_with(world):
     with pytest.raises(ValidationError):
         services.response_start(
-            actor=world.user("care_coordinator"), service_user=world.person, channel="signed_in"
+            actor=world.user("care_coordinator"),
+            audit=audit_as(world.user("care_coordinator")),
+            service_user=world.person,
+            channel="signed_in",
         )
     with pytest.raises(ValidationError):
         services.response_start(
             actor=world.user("care_coordinator"),
+            audit=audit_as(world.user("care_coordinator")),
             service_user=world.teammate_person,
             channel=Channel.STAFF_PAPER,
         )
     with pytest.raises(ValidationError):
         services.response_start(
-            actor=world.user("administrator"), service_user=world.person, channel="staff_phone"
+            actor=world.user("administrator"),
+            audit=audit_as(world.user("administrator")),
+            service_user=world.person,
+            channel="staff_phone",
         )
 
 
 def test_staff_entry_uses_the_date_the_person_answered(world):
     coordinator = world.user("care_coordinator")
     draft = services.response_start(
-        actor=coordinator, service_user=world.person, channel=Channel.STAFF_PAPER
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        service_user=world.person,
+        channel=Channel.STAFF_PAPER,
     )
     answered = services.trust_today() - datetime.timedelta(days=40)
     services.response_staff_details_set(
         response=draft, completed_on=answered, channel=Channel.STAFF_PHONE, actor=coordinator
     )
-    response, _ = services.response_submit(idempotency_key=draft.idempotency_key, actor=coordinator)
+    response, _ = services.response_submit(
+        idempotency_key=draft.idempotency_key, audit=audit_as(coordinator)
+    )
     assert response.completed_on == answered
     assert response.period == answered.replace(day=1)
     assert response.channel == Channel.STAFF_PHONE
@@ -206,7 +239,10 @@ def test_staff_entry_uses_the_date_the_person_answered(world):
     with pytest.raises(ValidationError):
         services.response_staff_details_set(
             response=services.response_start(
-                actor=coordinator, service_user=world.person, channel=Channel.STAFF_PAPER
+                actor=coordinator,
+                audit=audit_as(coordinator),
+                service_user=world.person,
+                channel=Channel.STAFF_PAPER,
             ),
             completed_on=services.trust_today() + datetime.timedelta(days=1),
             channel=Channel.STAFF_PAPER,
@@ -220,9 +256,11 @@ def test_staff_entry_uses_the_date_the_person_answered(world):
 def test_invitation_link_is_stored_hashed_and_expires_by_team_setting(world):
     TeamSurveySettings.objects.create(team=world.team, link_valid_days=10, reminder_after_days=3)
     invitation = services.invitation_create(
-        actor=world.user("care_coordinator"), service_user=world.person
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
     )
-    token = services.invitation_issue_link(invitation=invitation, actor=None)
+    token = services.invitation_issue_link(invitation=invitation, audit=audit_as(None))
     invitation.refresh_from_db()
     assert token not in invitation.token_hash
     assert invitation.token_hash == services.hash_token(token)
@@ -233,8 +271,12 @@ def test_invitation_link_is_stored_hashed_and_expires_by_team_setting(world):
 
 def test_a_second_invitation_while_one_is_open_reuses_it(world):
     coordinator = world.user("care_coordinator")
-    first = services.invitation_create(actor=coordinator, service_user=world.person)
-    second = services.invitation_create(actor=coordinator, service_user=world.person)
+    first = services.invitation_create(
+        actor=coordinator, audit=audit_as(coordinator), service_user=world.person
+    )
+    second = services.invitation_create(
+        actor=coordinator, audit=audit_as(coordinator), service_user=world.person
+    )
     assert first.pk == second.pk
     assert Invitation.objects.count() == 1
 
@@ -242,12 +284,20 @@ def test_a_second_invitation_while_one_is_open_reuses_it(world):
 def test_only_the_coordinator_or_team_leader_may_invite(world):
     for role in ("peer_support_worker", "administrator", "qa_manager", "service_user"):
         with pytest.raises(ValidationError):
-            services.invitation_create(actor=world.user(role), service_user=world.person)
+            services.invitation_create(
+                actor=world.user(role), audit=audit_as(world.user(role)), service_user=world.person
+            )
     with pytest.raises(ValidationError):
         services.invitation_create(
-            actor=world.user("care_coordinator"), service_user=world.teammate_person
+            actor=world.user("care_coordinator"),
+            audit=audit_as(world.user("care_coordinator")),
+            service_user=world.teammate_person,
         )
-    services.invitation_create(actor=world.user("team_leader"), service_user=world.teammate_person)
+    services.invitation_create(
+        actor=world.user("team_leader"),
+        audit=audit_as(world.user("team_leader")),
+        service_user=world.teammate_person,
+    )
 
 
 def test_email_invitation_and_one_reminder(world, django_capture_on_commit_callbacks):
@@ -255,9 +305,11 @@ def test_email_invitation_and_one_reminder(world, django_capture_on_commit_callb
     login.email = "samira@example.org"
     login.save()
     invitation = services.invitation_create(
-        actor=world.user("care_coordinator"), service_user=world.person
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
     )
-    assert services.invitation_email(invitation_id=invitation.pk)
+    assert email_invitation(invitation.pk)
     first_hash = Invitation.objects.get(pk=invitation.pk).token_hash
     assert mail.outbox[-1].to == ["samira@example.org"]
     assert "/check-in/link/" in mail.outbox[-1].body
@@ -275,6 +327,16 @@ def test_email_invitation_and_one_reminder(world, django_capture_on_commit_callb
     assert mail.outbox[-1].subject == "A reminder: your check-in"
     assert Invitation.objects.get(pk=invitation.pk).token_hash != first_hash  # a fresh link
     assert len(mail.outbox) == 2
+    # Nobody acted on the person's record: the system did, and the audit says so.
+    links = AccessEvent.objects.filter(
+        service_user=world.person, resource="check-in invitation link"
+    ).order_by("occurred_at", "pk")
+    assert [(e.actor_id, e.by_system, e.via) for e in links] == [
+        (None, True, "surveys.email_invitation"),
+        (None, True, "surveys.email_invitation_reminder"),
+    ]
+    assert links[0].who == "System (surveys.email_invitation)"
+    assert not links.filter(actor_description=services.INVITATION_ACTOR).exists()
 
 
 def test_no_email_for_a_used_or_expired_invitation(world):
@@ -282,24 +344,32 @@ def test_no_email_for_a_used_or_expired_invitation(world):
     login.email = "samira@example.org"
     login.save()
     invitation = services.invitation_create(
-        actor=world.user("care_coordinator"), service_user=world.person
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
     )
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
-    assert not services.invitation_email(invitation_id=invitation.pk)
+    assert not email_invitation(invitation.pk)
     assert mail.outbox == []
 
 
 def test_two_members_of_staff_each_enter_their_own_draft(world):
     coordinator, peer = world.user("care_coordinator"), world.user("peer_support_worker")
     mine = services.response_start(
-        actor=coordinator, service_user=world.person, channel=Channel.STAFF_PAPER
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        service_user=world.person,
+        channel=Channel.STAFF_PAPER,
     )
     theirs = services.response_start(
-        actor=peer, service_user=world.person, channel=Channel.STAFF_PAPER
+        actor=peer, audit=audit_as(peer), service_user=world.person, channel=Channel.STAFF_PAPER
     )
     assert mine.pk != theirs.pk
     assert (mine.entered_by, theirs.entered_by) == (coordinator, peer)
     again = services.response_start(
-        actor=coordinator, service_user=world.person, channel=Channel.STAFF_PAPER
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        service_user=world.person,
+        channel=Channel.STAFF_PAPER,
     )
     assert again.pk == mine.pk

@@ -11,6 +11,7 @@ from directory.models import AccessEvent
 from surveys import services
 from surveys.choices import Channel, ResponseStatus
 from surveys.models import Invitation, Response
+from tests.audit import audit_as, audit_trail
 from tests.factories import ServiceUserFactory
 
 from .factories import sent_response
@@ -100,9 +101,11 @@ def test_a_submit_without_the_right_key_sends_nothing(world, client_for):
 
 def test_invitation_link_works_once_without_an_account(world, client):
     invitation = services.invitation_create(
-        actor=world.user("care_coordinator"), service_user=world.person
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
     )
-    token = services.invitation_issue_link(invitation=invitation, actor=None)
+    token = services.invitation_issue_link(invitation=invitation, audit=audit_as(None))
     link = reverse("surveys:invitation", kwargs={"token": token})
 
     landing = client.get(link)
@@ -135,9 +138,11 @@ def test_invitation_link_works_once_without_an_account(world, client):
 
 def test_an_expired_invitation_link_says_so(world, client):
     invitation = services.invitation_create(
-        actor=world.user("care_coordinator"), service_user=world.person
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
     )
-    token = services.invitation_issue_link(invitation=invitation, actor=None)
+    token = services.invitation_issue_link(invitation=invitation, audit=audit_as(None))
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=invitation.created_at - datetime.timedelta(seconds=1)
     )
@@ -150,10 +155,12 @@ def test_an_expired_invitation_link_says_so(world, client):
 
 def test_a_replaced_link_stops_working(world, client):
     invitation = services.invitation_create(
-        actor=world.user("care_coordinator"), service_user=world.person
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
     )
-    old = services.invitation_issue_link(invitation=invitation, actor=None)
-    services.invitation_issue_link(invitation=invitation, actor=None)
+    old = services.invitation_issue_link(invitation=invitation, audit=audit_as(None))
+    services.invitation_issue_link(invitation=invitation, audit=audit_as(None))
     assert client.get(reverse("surveys:invitation", kwargs={"token": old})).status_code == 404
 
 
@@ -188,6 +195,19 @@ def test_staff_enter_a_paper_check_in(world, client_for):
     # The person cannot open a draft staff are typing in, nor can a colleague.
     assert client_for(world.user("service_user")).get(reply.url).status_code == 404
     assert client_for(world.user("team_leader")).get(reply.url).status_code == 404
+
+
+def test_opening_the_staff_entry_and_invite_pages_is_audited(world, client_for):
+    coordinator = world.user("care_coordinator")
+    client = client_for(coordinator)
+    for name in ("staff_entry", "invite"):
+        page = client.get(reverse(f"surveys:{name}", kwargs={"public_id": world.person.public_id}))
+        assert page.status_code == 200
+        assert world.person.display_name in page.content.decode()
+    assert audit_trail(world.person) == [
+        ("read", coordinator.pk, "check-in staff entry", "surveys:staff_entry"),
+        ("read", coordinator.pk, "check-in status", "surveys:invite"),
+    ]
 
 
 def test_journey_shows_scores_in_a_chart_a_table_and_words(world, client_for):
@@ -283,11 +303,15 @@ def test_team_leader_sets_the_cycle(world, client_for):
 
 def test_after_a_link_check_in_the_journey_shows_for_half_an_hour_only(world, client):
     invitation = services.invitation_create(
-        actor=world.user("care_coordinator"), service_user=world.person
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
     )
     link = reverse(
         "surveys:invitation",
-        kwargs={"token": services.invitation_issue_link(invitation=invitation, actor=None)},
+        kwargs={
+            "token": services.invitation_issue_link(invitation=invitation, audit=audit_as(None))
+        },
     )
     client.post(link)
     response = Response.objects.get(invitation=invitation)
