@@ -9,7 +9,16 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import AccessEvent, Membership, ServiceUser, Team, Trust, TrustRoleGrant, User
+from .models import (
+    AccessEvent,
+    Membership,
+    ServiceUser,
+    Team,
+    Trust,
+    TrustRoleGrant,
+    User,
+    with_care_coordinator,
+)
 from .permissions import roles_of
 
 
@@ -118,8 +127,11 @@ class UserAdmin(TrustScopedAdmin, BaseUserAdmin):
 class ServiceUserAdmin(TrustScopedAdmin):
     list_display = ["family_name", "given_name", "nhs_number", "team", "care_coordinator"]
     search_fields = ["family_name", "given_name", "nhs_number"]
-    list_select_related = ["team", "care_coordinator"]
+    list_select_related = ["team"]
     raw_id_fields = ["user"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceUser]:
+        return with_care_coordinator(super().get_queryset(request))
 
 
 @admin.register(AccessEvent)
