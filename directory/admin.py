@@ -103,6 +103,8 @@ class MembershipInline(admin.TabularInline):
             kwargs["queryset"] = (
                 Team.objects.filter(trust_id=trust_id) if trust_id else Team.objects.none()
             )
+        if db_field.name == "trust" and not request.user.is_superuser:  # a grant's trust
+            kwargs["queryset"] = Trust.objects.filter(pk=trust_id or 0)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

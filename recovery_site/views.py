@@ -25,7 +25,7 @@ from directory.permissions import (
     may_view_trust_overview,
     roles_of,
 )
-from directory.selectors import caseload_for
+from directory.selectors import caseload_for, memberships_in_force
 
 from .celery import app as celery_app
 
@@ -62,7 +62,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             else:
                 card("People in your team", reverse("caseload"), f"{people} you may support.")
         if roles.leads:
-            for membership in user.memberships.filter(role="team_leader").select_related("team"):
+            leading = memberships_in_force(user=user).filter(role="team_leader")
+            for membership in leading.select_related("team"):
                 card(
                     membership.team.name,
                     membership.team.get_absolute_url(),
