@@ -69,3 +69,21 @@ def test_a_superuser_sees_every_trust(world, client_for):
     )
 
     assert "Oakenshaw" in people and "Foreignworth" in people
+
+
+def test_a_role_grant_offers_only_the_administrators_trust(world, client_for):
+    client = client_for(world.user("administrator"))
+
+    page = client.get(reverse("admin:directory_user_change", args=[world.user("hr").pk]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert world.trust.name in body and world.other_trust.name not in body
+
+
+def test_the_people_list_shows_each_persons_care_coordinator_today(world, client_for):
+    client = client_for(world.user("administrator"))
+
+    body = client.get(reverse("admin:directory_serviceuser_changelist")).content.decode()
+
+    assert str(world.user("care_coordinator")) in body
