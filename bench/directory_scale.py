@@ -29,8 +29,17 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from directory.choices import TeamKind, TeamRole, TrustRole  # noqa: E402
-from directory.models import Membership, ServiceUser, Team, Trust, TrustRoleGrant, User  # noqa: E402
+from directory.choices import CareRelationshipKind, TeamKind, TeamRole, TrustRole  # noqa: E402
+from directory.models import (  # noqa: E402
+    CareRelationship,
+    Membership,
+    ServiceUser,
+    Team,
+    TeamEpisode,
+    Trust,
+    TrustRoleGrant,
+    User,
+)
 from directory.nhs_number import check_digit  # noqa: E402
 
 PEOPLE = 50_000
@@ -63,12 +72,12 @@ def generate() -> None:
             ]
         Membership.objects.bulk_create(memberships)
         admin = User.objects.create(username="bench.admin", trust=trust)
-        TrustRoleGrant.objects.create(user=admin, role=TrustRole.ADMINISTRATOR)
+        TrustRoleGrant.objects.create(user=admin, trust=trust, role=TrustRole.ADMINISTRATOR)
         coordinators: dict[int, list[int]] = {m.team_id: [] for m in memberships}
         for m in memberships:
             if m.role == TeamRole.CARE_COORDINATOR:
                 coordinators[m.team_id].append(m.user_id)
-        people, n = [], 0
+        people, coordinator_ids, n = [], [], 0
         serial = 0
         while n < PEOPLE:
             serial += 1
@@ -81,15 +90,28 @@ def generate() -> None:
                 ServiceUser(
                     trust=trust,
                     team=team,
-                    care_coordinator_id=coordinators[team.pk][n % COORDINATORS_PER_TEAM],
                     nhs_number=f"{first_nine}{digit}",
                     given_name=f"Given{n % 997}",
                     family_name=f"Family{n:05d}",
                     date_of_birth="1980-01-01",
                 )
             )
+            coordinator_ids.append(coordinators[team.pk][n % COORDINATORS_PER_TEAM])
             n += 1
         ServiceUser.objects.bulk_create(people, batch_size=BATCH)
+        TeamEpisode.objects.bulk_create(
+            (TeamEpisode(person=person, team_id=person.team_id) for person in people),
+            batch_size=BATCH,
+        )
+        CareRelationship.objects.bulk_create(
+            (
+                CareRelationship(
+                    person=person, staff_id=staff_id, kind=CareRelationshipKind.CARE_COORDINATOR
+                )
+                for person, staff_id in zip(people, coordinator_ids, strict=True)
+            ),
+            batch_size=BATCH,
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

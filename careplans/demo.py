@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from common.dates import add_months
 from directory.audit import AuditContext
+from directory.choices import CareRelationshipKind
 from directory.demo import DemoDirectory
-from directory.models import ServiceUser
+from directory.models import CareRelationship, ServiceUser
 
 from . import services
 from .choices import AgreementMethod, GoalStatus, LifeArea, PlanStatus, StepWho
@@ -80,9 +81,10 @@ def seed_careplans(directory: DemoDirectory) -> None:
         _persona_plan(directory, persona_person, today)
 
     people = list(
-        ServiceUser.objects.filter(care_coordinator__isnull=False, recovery_plan__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "care_coordinator_id")
+        CareRelationship.objects.in_force()
+        .filter(kind=CareRelationshipKind.CARE_COORDINATOR, person__recovery_plan__isnull=True)
+        .order_by("person_id")
+        .values_list("person_id", "staff_id")
     )
     plans: list[RecoveryPlan] = []
     for index, (person_id, coordinator_id) in enumerate(people):

@@ -11,11 +11,10 @@ Anyone else in the trust, or anyone in another trust, is told the plan does not 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
 from directory.models import ServiceUser, User
-from directory.permissions import roles_of
+from directory.permissions import access_person, can_see_person, people_condition, roles_of
 
 from .models import RecoveryPlan
 
@@ -32,65 +31,21 @@ def may_write_plans(user: User | object) -> bool:
     return bool(roles.coordinates_in or roles.leads)
 
 
-def _people_condition(user: User | object, *, write: bool, prefix: str = "") -> Q | None:
-    roles = roles_of(user)
-    if roles.trust_id is None:
-        return None
-    condition = Q()
-    if roles.coordinates_in:
-        condition |= Q(
-            **{
-                f"{prefix}care_coordinator": user,
-                f"{prefix}team_id__in": roles.coordinates_in,
-            }
-        )
-    teams = roles.leads if write else roles.leads | roles.peer_in
-    if teams:
-        condition |= Q(**{f"{prefix}team_id__in": teams})
-    if not write and roles.service_user_id is not None:
-        condition |= Q(**{f"{prefix}pk": roles.service_user_id})
-    if not condition:
-        return None
-    return condition & Q(**{f"{prefix}trust_id": roles.trust_id})
-
-
 def plan_people_visible_to(user: User | object) -> QuerySet[ServiceUser]:
     """The people whose plans this user may read."""
-    condition = _people_condition(user, write=False)
-    if condition is None:
-        return ServiceUser.objects.none()
-    return ServiceUser.objects.filter(condition)
+    return ServiceUser.objects.filter(people_condition(user))
 
 
 def plans_visible_to(user: User | object) -> QuerySet[RecoveryPlan]:
-    condition = _people_condition(user, write=False, prefix="service_user__")
-    if condition is None:
-        return RecoveryPlan.objects.none()
-    return RecoveryPlan.objects.filter(condition)
+    return RecoveryPlan.objects.filter(people_condition(user, prefix="service_user__"))
 
 
 def can_view_plan_of(user: User | object, person: ServiceUser) -> bool:
-    roles = roles_of(user)
-    if roles.trust_id is None or person.trust_id != roles.trust_id:
-        return False
-    if person.pk == roles.service_user_id:
-        return True
-    if person.team_id in roles.leads | roles.peer_in:
-        return True
-    return person.team_id in roles.coordinates_in and person.care_coordinator_id == getattr(
-        user, "pk", None
-    )
+    return can_see_person(user, person)
 
 
 def can_edit_plan_of(user: User | object, person: ServiceUser) -> bool:
-    roles = roles_of(user)
-    if roles.trust_id is None or person.trust_id != roles.trust_id:
-        return False
-    if person.team_id in roles.leads:
-        return True
-    return person.team_id in roles.coordinates_in and person.care_coordinator_id == getattr(
-        user, "pk", None
-    )
+    return can_see_person(user, person, change=True)
 
 
 def can_agree_plan_of(user: User | object, person: ServiceUser) -> bool:
@@ -119,15 +74,7 @@ def get_plan_person_for(
         "agree": roles.is_service_user,
         "comment": roles.is_service_user or may_write_plans(user),
     }[need]
-    if not role_may:
-        raise PermissionDenied
-    person = (
-        ServiceUser.objects.select_related("team", "trust", "care_coordinator")
-        .filter(public_id=str(public_id))
-        .first()
-    )
-    if person is None or not can_view_plan_of(user, person):
-        raise Http404
+    person = access_person(user, public_id, role_may=role_may)
     allowed = {
         "read": True,
         "edit": can_edit_plan_of(user, person),

@@ -12,7 +12,16 @@ from django.http import HttpRequest, HttpResponse
 
 from .audit import AuditContext
 from .choices import AccessAction
-from .models import AccessEvent, Membership, ServiceUser, Team, Trust, TrustRoleGrant, User
+from .models import (
+    AccessEvent,
+    Membership,
+    ServiceUser,
+    Team,
+    Trust,
+    TrustRoleGrant,
+    User,
+    with_care_coordinator,
+)
 from .permissions import roles_of
 from .services import access_record, access_records
 
@@ -98,6 +107,8 @@ class MembershipInline(admin.TabularInline):
             kwargs["queryset"] = (
                 Team.objects.filter(trust_id=trust_id) if trust_id else Team.objects.none()
             )
+        if db_field.name == "trust" and not request.user.is_superuser:  # a grant's trust
+            kwargs["queryset"] = Trust.objects.filter(pk=trust_id or 0)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -122,8 +133,11 @@ class UserAdmin(TrustScopedAdmin, BaseUserAdmin):
 class ServiceUserAdmin(TrustScopedAdmin):
     list_display = ["family_name", "given_name", "nhs_number", "team", "care_coordinator"]
     search_fields = ["family_name", "given_name", "nhs_number"]
-    list_select_related = ["team", "care_coordinator"]
+    list_select_related = ["team"]
     raw_id_fields = ["user"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceUser]:
+        return with_care_coordinator(super().get_queryset(request))
 
     # People's records read or changed here are audited like anywhere else.
 

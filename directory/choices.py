@@ -15,6 +15,12 @@ class TeamRole(models.TextChoices):
     PEER_SUPPORT_WORKER = "peer_support_worker", "Peer support worker"
 
 
+class CareRelationshipKind(models.TextChoices):
+    CARE_COORDINATOR = "care_coordinator", "Care coordinator"
+    PEER_SUPPORT = "peer_support", "Peer support worker"
+    NAMED_WORKER = "named_worker", "Other named worker"
+
+
 class TrustRole(models.TextChoices):
     QA_MANAGER = "qa_manager", "Quality assurance manager"
     HR = "hr", "HR"

@@ -14,9 +14,18 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .audit import AuditContext
-from .choices import TeamKind, TeamRole, TrustRole
-from .models import Membership, ServiceUser, Team, Trust, TrustRoleGrant, User
+from .choices import CareRelationshipKind, TeamKind, TeamRole, TrustRole
+from .models import (
+    CareRelationship,
+    Membership,
+    ServiceUser,
+    Team,
+    Trust,
+    TrustRoleGrant,
+    User,
+)
 from .nhs_number import check_digit
+from .selectors import own_caseload_for
 from .services import service_user_create
 
 SEEDING = AuditContext.for_system("demo data")
@@ -223,9 +232,13 @@ def seed_directory() -> DemoDirectory:
         ("networks", TrustRole.NETWORK_COORDINATOR),
         ("admin", TrustRole.ADMINISTRATOR),
     ]:
-        TrustRoleGrant.objects.get_or_create(user=personas[username], role=trust_role)
+        TrustRoleGrant.objects.get_or_create(
+            user=personas[username], trust=personas[username].trust, role=trust_role
+        )
     TrustRoleGrant.objects.get_or_create(
-        user=personas["city.teamleader"], role=TrustRole.ADMINISTRATOR
+        user=personas["city.teamleader"],
+        trust=personas["city.teamleader"].trust,
+        role=TrustRole.ADMINISTRATOR,
     )
 
     # Every team gets a leader (the personas lead their own), two or three coordinators and a peer.
@@ -286,9 +299,8 @@ def seed_directory() -> DemoDirectory:
     own = ServiceUser.objects.filter(trust=trusts["fellside"], user=personas["serviceuser"]).first()
     if own is None:
         own = (
-            ServiceUser.objects.filter(
-                team=home_team, care_coordinator=personas["coordinator"], user__isnull=True
-            )
+            own_caseload_for(user=personas["coordinator"])
+            .filter(team=home_team, user__isnull=True)
             .order_by("pk")
             .first()
         )
@@ -297,4 +309,13 @@ def seed_directory() -> DemoDirectory:
         own.preferred_name = ""
         own.user = personas["serviceuser"]
         own.save(update_fields=["given_name", "family_name", "preferred_name", "user"])
+    # The peer persona is assigned to the service-user persona, as peers are to the people
+    # they support.
+    CareRelationship.objects.get_or_create(
+        person=own,
+        staff=personas["peer"],
+        kind=CareRelationshipKind.PEER_SUPPORT,
+        ended_on=None,
+        defaults={"started_on": own.created_at.date()},
+    )
     return DemoDirectory(trusts=trusts, teams=teams, personas=personas)

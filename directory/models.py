@@ -1,3 +1,6 @@
+from __future__ import annotations
+
+import datetime
 import uuid
 
 from django.conf import settings
@@ -6,8 +9,40 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from .choices import AccessAction, TeamKind, TeamRole, TrustRole
+from common.dates import trust_today
+
+from .choices import AccessAction, CareRelationshipKind, TeamKind, TeamRole, TrustRole
 from .nhs_number import format_nhs_number, normalise_nhs_number, validate_nhs_number
+
+
+class DatedQuerySet(models.QuerySet):
+    """Rows with `started_on` and `ended_on` (null while open).
+
+    `ended_on` is the first day a row no longer applies, so a change made today ends the old row
+    and starts the new one on the same date without the two overlapping.
+    """
+
+    def in_force(self, on: datetime.date | None = None) -> DatedQuerySet:
+        """The rows that apply on a day (today in the trust's zone unless given)."""
+        return self.filter(in_force_condition(on))
+
+
+def in_force_condition(on: datetime.date | None = None, prefix: str = "") -> models.Q:
+    """The one definition of "in force on a day" for every dated row, to compose in queries."""
+    day = on or trust_today()
+    return models.Q(**{f"{prefix}started_on__lte": day}) & (
+        models.Q(**{f"{prefix}ended_on__isnull": True}) | models.Q(**{f"{prefix}ended_on__gt": day})
+    )
+
+
+def _dated_constraints(name: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=models.Q(ended_on__isnull=True)
+            | models.Q(ended_on__gte=models.F("started_on")),
+            name=f"{name}_ends_after_start",
+        )
+    ]
 
 
 class Trust(models.Model):
@@ -74,14 +109,25 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=TeamRole.choices)
+    started_on = models.DateField(default=trust_today)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The first day the role no longer applies."
+    )
+
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["team__name", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "team", "role"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "team", "role"],
+                condition=models.Q(ended_on__isnull=True),
+                name="membership_open_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=TeamRole.values), name="membership_role_valid"
             ),
+            *_dated_constraints("membership"),
         ]
 
     def __str__(self) -> str:
@@ -89,18 +135,33 @@ class Membership(models.Model):
 
 
 class TrustRoleGrant(models.Model):
-    """A trust-wide role: QA manager, HR, network coordinator or administrator."""
+    """A trust-wide role in a named trust: QA manager, HR, network coordinator or administrator.
+
+    The grant names its trust so that moving a login to another trust carries no role with it.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="trust_roles")
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(max_length=32, choices=TrustRole.choices)
+    started_on = models.DateField(default=trust_today)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The first day the role no longer applies."
+    )
+
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "role"], name="trust_role_unique"),
+            models.UniqueConstraint(
+                fields=["user", "trust", "role"],
+                condition=models.Q(ended_on__isnull=True),
+                name="trust_role_open_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=TrustRole.values), name="trust_role_valid"
             ),
+            *_dated_constraints("trust_role"),
         ]
 
     def __str__(self) -> str:
@@ -119,9 +180,11 @@ class ServiceUser(models.Model):
         max_length=100, blank=True, help_text="What the person likes to be called, if different."
     )
     date_of_birth = models.DateField()
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="service_users")
-    care_coordinator = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="caseload"
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        related_name="service_users",
+        help_text="The current team; its history is in the person's team episodes.",
     )
     user = models.OneToOneField(
         User,
@@ -146,9 +209,6 @@ class ServiceUser(models.Model):
         ]
         indexes = [
             models.Index(Lower("family_name"), Lower("given_name"), name="service_user_name_idx"),
-            models.Index(
-                fields=["care_coordinator", "family_name"], name="service_user_caseload_idx"
-            ),
             models.Index(fields=["team", "family_name"], name="service_user_team_idx"),
         ]
 
@@ -170,6 +230,110 @@ class ServiceUser(models.Model):
     @property
     def nhs_number_display(self) -> str:
         return format_nhs_number(self.nhs_number)
+
+    @property
+    def care_coordinator(self) -> User | None:
+        """The care coordinator today. Lists prefetch it with `with_care_coordinator`."""
+        found = getattr(self, COORDINATOR_PREFETCH, None)
+        if found is None:
+            found = list(
+                CareRelationship.objects.in_force()
+                .filter(person=self, kind=CareRelationshipKind.CARE_COORDINATOR)
+                .select_related("staff")
+            )
+            setattr(self, COORDINATOR_PREFETCH, found)
+        return found[0].staff if found else None
+
+
+COORDINATOR_PREFETCH = "coordinator_relationships_today"
+COORDINATOR_ID_TODAY = "care_coordinator_id_today"
+
+
+def coordinator_id_today() -> models.Subquery:
+    """The id of each person's care coordinator today, to annotate a queryset of people."""
+    return models.Subquery(
+        CareRelationship.objects.in_force()
+        .filter(person=models.OuterRef("pk"), kind=CareRelationshipKind.CARE_COORDINATOR)
+        .values("staff_id")[:1]
+    )
+
+
+def with_care_coordinator(people: models.QuerySet[ServiceUser]) -> models.QuerySet[ServiceUser]:
+    """Read each person's care coordinator today in one extra query for the whole list."""
+    return people.prefetch_related(
+        models.Prefetch(
+            "care_relationships",
+            queryset=CareRelationship.objects.in_force()
+            .filter(kind=CareRelationshipKind.CARE_COORDINATOR)
+            .select_related("staff"),
+            to_attr=COORDINATOR_PREFETCH,
+        )
+    )
+
+
+class CareRelationship(models.Model):
+    """Who works with a person: their care coordinator, peer support worker or another named
+    worker, from one date to another. The one source of "who may see this person's record"."""
+
+    person = models.ForeignKey(
+        ServiceUser, on_delete=models.CASCADE, related_name="care_relationships"
+    )
+    staff = models.ForeignKey(User, on_delete=models.PROTECT, related_name="care_relationships")
+    kind = models.CharField(max_length=32, choices=CareRelationshipKind.choices)
+    started_on = models.DateField(default=trust_today)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The first day the relationship no longer applies."
+    )
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(kind="care_coordinator", ended_on__isnull=True),
+                name="care_relationship_one_open_coordinator",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CareRelationshipKind.values),
+                name="care_relationship_kind_valid",
+            ),
+            *_dated_constraints("care_relationship"),
+        ]
+        indexes = [
+            models.Index(fields=["staff", "kind", "person"], name="care_relationship_staff_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff}: {self.get_kind_display()} of {self.person_id} from {self.started_on}"
+
+
+class TeamEpisode(models.Model):
+    """A period a person spent in one team's care; `ServiceUser.team` is the open one."""
+
+    person = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="team_episodes")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="episodes")
+    started_on = models.DateField(default=trust_today)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The first day the person was no longer in this team."
+    )
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(ended_on__isnull=True),
+                name="team_episode_one_open",
+            ),
+            *_dated_constraints("team_episode"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.team} from {self.started_on}"
 
 
 class AccessEvent(models.Model):

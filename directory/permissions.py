@@ -7,15 +7,25 @@ each other; what a user may not see is answered as not found, exactly like what 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from .choices import TeamRole, TrustRole
-from .models import Membership, ServiceUser, Team, TrustRoleGrant, User
+from .choices import CareRelationshipKind, TeamRole, TrustRole
+from .models import (
+    COORDINATOR_ID_TODAY,
+    CareRelationship,
+    Membership,
+    ServiceUser,
+    Team,
+    TrustRoleGrant,
+    User,
+    coordinator_id_today,
+)
 
 _CACHE_ATTR = "_recovery_roles"
 
@@ -25,6 +35,7 @@ class Roles:
     """Everything a user may do, resolved once per request."""
 
     trust_id: int | None = None
+    user_id: int | None = None
     coordinates_in: frozenset[int] = field(default_factory=frozenset)
     leads: frozenset[int] = field(default_factory=frozenset)
     peer_in: frozenset[int] = field(default_factory=frozenset)
@@ -72,8 +83,35 @@ class Roles:
 NO_ROLES = Roles()
 
 
+# Roles in force: what `roles_of` reads, and what every other "current role" read uses
+# (directory.selectors re-exports them for pages).
+
+
+def memberships_in_force(
+    *, user: User | None = None, on: datetime.date | None = None
+) -> QuerySet[Membership]:
+    """Team roles that apply on a day (today in the trust's zone), within the user's trust."""
+    memberships = Membership.objects.in_force(on)
+    if user is not None:
+        memberships = memberships.filter(user=user, team__trust_id=user.trust_id)
+    return memberships
+
+
+def trust_roles_in_force(
+    *, user: User | None = None, on: datetime.date | None = None
+) -> QuerySet[TrustRoleGrant]:
+    """Trust-wide roles that apply on a day, and only for the user's own trust."""
+    grants = TrustRoleGrant.objects.in_force(on)
+    if user is not None:
+        grants = grants.filter(user=user, trust_id=user.trust_id)
+    return grants
+
+
 def roles_of(user: User | object) -> Roles:
-    """The user's roles, read with two queries and kept on the user object for the request."""
+    """The user's roles today, read with three queries and kept on the user for the request.
+
+    Only memberships and grants in force today count, and only those in the user's own trust.
+    """
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return NO_ROLES
     assert isinstance(user, User)
@@ -83,13 +121,10 @@ def roles_of(user: User | object) -> Roles:
     if user.trust_id is None:  # a superuser or an account not yet placed in a trust
         setattr(user, _CACHE_ATTR, NO_ROLES)
         return NO_ROLES
-    memberships = Membership.objects.filter(user=user, team__trust_id=user.trust_id).values_list(
-        "team_id", "role"
-    )
     by_role: dict[str, set[int]] = {role: set() for role in TeamRole.values}
-    for team_id, role in memberships:
+    for team_id, role in memberships_in_force(user=user).values_list("team_id", "role"):
         by_role[role].add(team_id)
-    trust_roles = frozenset(TrustRoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    trust_roles = frozenset(trust_roles_in_force(user=user).values_list("role", flat=True))
     service_user_id = (
         ServiceUser.objects.filter(user=user, trust_id=user.trust_id)
         .values_list("pk", flat=True)
@@ -97,6 +132,7 @@ def roles_of(user: User | object) -> Roles:
     )
     roles = Roles(
         trust_id=user.trust_id,
+        user_id=user.pk,
         coordinates_in=frozenset(by_role[TeamRole.CARE_COORDINATOR]),
         leads=frozenset(by_role[TeamRole.TEAM_LEADER]),
         peer_in=frozenset(by_role[TeamRole.PEER_SUPPORT_WORKER]),
@@ -107,32 +143,118 @@ def roles_of(user: User | object) -> Roles:
     return roles
 
 
-# --- service users -----------------------------------------------------------------------
+# --- service users: the care-relationship rule, written once -----------------------------
+#
+# Who works with a person and may see their record:
+#   a care coordinator: people in a team they coordinate in whose care coordinator today
+#     (an open care-coordinator relationship) is them;
+#   a team leader: the people in their teams;
+#   a peer support worker: the people in their teams (see `_peer_condition`);
+#   an administrator: their trust's directory, where the caller asks for the directory;
+#   a service user: themselves;
+#   QA managers, HR and network coordinators: nobody; never anyone in another trust.
+# Every app's permissions compose `people_condition`, `can_see_person` and `access_person`.
+
+_NOBODY = Q(pk__in=[])
 
 
-def service_users_visible_to(user: User | object) -> QuerySet[ServiceUser]:
-    """The service users whose records this user may read.
+def _coordinates(roles: Roles, prefix: str) -> Q:
+    today_theirs = CareRelationship.objects.in_force().filter(
+        person=OuterRef(f"{prefix}pk"),
+        staff_id=roles.user_id,
+        kind=CareRelationshipKind.CARE_COORDINATOR,
+    )
+    return Q(**{f"{prefix}team_id__in": roles.coordinates_in}) & Q(Exists(today_theirs))
 
-    A care coordinator: their own caseload; a team leader: their teams'; a peer support worker:
-    the people in their teams (narrowed to their assigned people once assignments exist); an
-    administrator: their trust's directory; a service user: themselves. QA, HR and network
-    coordinators: nobody. Never anyone outside the user's trust.
+
+def _peer_condition(roles: Roles, prefix: str) -> Q:
+    """The people a peer support worker works with: everyone in their teams, for now."""
+    return Q(**{f"{prefix}team_id__in": roles.peer_in})
+
+
+def _peer_sees(roles: Roles, person: ServiceUser) -> bool:
+    return person.team_id in roles.peer_in
+
+
+def people_condition(
+    user: User | object, *, change: bool = False, directory: bool = False, prefix: str = ""
+) -> Q:
+    """A filter for the people this user works with, to compose into any queryset.
+
+    `change`: only those who may change the record (their care coordinator, their team's
+    leaders). `directory`: administrators see their trust's whole directory. `prefix` reaches
+    the person through a relation, e.g. "service_user__" from a plan.
     """
     roles = roles_of(user)
     if roles.trust_id is None:
-        return ServiceUser.objects.none()
-    if roles.is_administrator:
-        return ServiceUser.objects.filter(trust_id=roles.trust_id)
-    condition = Q()
+        return _NOBODY
+    if directory and not change and roles.is_administrator:
+        return Q(**{f"{prefix}trust_id": roles.trust_id})
+    condition = _NOBODY
     if roles.coordinates_in:
-        condition |= Q(care_coordinator=user, team_id__in=roles.coordinates_in)
-    if roles.leads or roles.peer_in:
-        condition |= Q(team_id__in=roles.leads | roles.peer_in)
-    if roles.service_user_id is not None:
-        condition |= Q(pk=roles.service_user_id)
-    if not condition:
-        return ServiceUser.objects.none()
-    return ServiceUser.objects.filter(condition, trust_id=roles.trust_id)
+        condition |= _coordinates(roles, prefix)
+    if roles.leads:
+        condition |= Q(**{f"{prefix}team_id__in": roles.leads})
+    if not change and roles.peer_in:
+        condition |= _peer_condition(roles, prefix)
+    if not change and roles.service_user_id is not None:
+        condition |= Q(**{f"{prefix}pk": roles.service_user_id})
+    return condition & Q(**{f"{prefix}trust_id": roles.trust_id})
+
+
+def can_see_person(
+    user: User | object, person: ServiceUser, *, change: bool = False, directory: bool = False
+) -> bool:
+    """The object check that agrees with `people_condition` for one person."""
+    roles = roles_of(user)
+    if roles.trust_id is None or person.trust_id != roles.trust_id:
+        return False
+    if directory and not change and roles.is_administrator:
+        return True
+    if not change and (person.pk == roles.service_user_id or _peer_sees(roles, person)):
+        return True
+    if person.team_id in roles.leads:
+        return True
+    if person.team_id not in roles.coordinates_in:
+        return False
+    if hasattr(person, COORDINATOR_ID_TODAY):  # read with the person, in the same query
+        return getattr(person, COORDINATOR_ID_TODAY) == roles.user_id
+    coordinator = person.care_coordinator
+    return coordinator is not None and coordinator.pk == roles.user_id
+
+
+def access_person(
+    user: User | object,
+    public_id: UUID | str | object,
+    *,
+    role_may: bool,
+    change: bool = False,
+    directory: bool = False,
+) -> ServiceUser:
+    """The person asked for, if this user may see them.
+
+    403 (PermissionDenied) when the role may never use the page (`role_may` is the caller's
+    role check); 404 for a person this user may not see, exactly like one who does not exist.
+    """
+    if not role_may:
+        raise PermissionDenied
+    try:
+        person = (
+            ServiceUser.objects.select_related("team", "trust")
+            .annotate(**{COORDINATOR_ID_TODAY: coordinator_id_today()})
+            .filter(public_id=str(public_id))
+            .first()
+        )
+    except ValidationError:  # not a UUID at all
+        person = None
+    if person is None or not can_see_person(user, person, change=change, directory=directory):
+        raise Http404
+    return person
+
+
+def service_users_visible_to(user: User | object) -> QuerySet[ServiceUser]:
+    """The service users whose directory records this user may read."""
+    return ServiceUser.objects.filter(people_condition(user, directory=True))
 
 
 def may_read_service_user_records(user: User | object) -> bool:
@@ -142,31 +264,14 @@ def may_read_service_user_records(user: User | object) -> bool:
 
 
 def can_view_service_user(user: User | object, service_user: ServiceUser) -> bool:
-    roles = roles_of(user)
-    if roles.trust_id is None or service_user.trust_id != roles.trust_id:
-        return False
-    if roles.is_administrator or service_user.pk == roles.service_user_id:
-        return True
-    if service_user.team_id in roles.leads | roles.peer_in:
-        return True
-    return (
-        service_user.team_id in roles.coordinates_in
-        and service_user.care_coordinator_id == getattr(user, "pk", None)
-    )
+    return can_see_person(user, service_user, directory=True)
 
 
 def get_service_user_for(user: User | object, public_id: UUID | str) -> ServiceUser:
     """The service user with this id if the user may read them; 403 or 404 otherwise."""
-    if not may_read_service_user_records(user):
-        raise PermissionDenied
-    service_user = (
-        ServiceUser.objects.select_related("team", "trust", "care_coordinator")
-        .filter(public_id=public_id)
-        .first()
+    return access_person(
+        user, public_id, role_may=may_read_service_user_records(user), directory=True
     )
-    if service_user is None or not can_view_service_user(user, service_user):
-        raise Http404
-    return service_user
 
 
 def may_use_caseload(user: User | object) -> bool:

@@ -2,18 +2,48 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+import datetime
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .choices import TeamRole
-from .models import Membership, ServiceUser, Team, User
+from .choices import CareRelationshipKind, TeamRole
+from .models import (
+    CareRelationship,
+    Membership,
+    ServiceUser,
+    Team,
+    TeamEpisode,
+    User,
+    with_care_coordinator,
+)
 from .nhs_number import normalise_nhs_number
-from .permissions import roles_of, service_users_visible_to, teams_visible_to
+from .permissions import (
+    memberships_in_force,
+    roles_of,
+    service_users_visible_to,
+    teams_visible_to,
+    trust_roles_in_force,
+)
+
+# --- what holds today (or on a given day) ------------------------------------------------
+# Every read of "current role" or "current team" goes through these.
+
+
+def current_team_id(*, person_id: int) -> int:
+    """The id of the person's team today (kept on the person by the service that moves them)."""
+    return ServiceUser.objects.values_list("team_id", flat=True).get(pk=person_id)
+
+
+def team_on(*, person: ServiceUser, on: datetime.date | None = None) -> Team | None:
+    """The team a person was in on a day (today: the same as `person.team`)."""
+    episode = TeamEpisode.objects.in_force(on).filter(person=person).select_related("team").first()
+    return episode.team if episode else None
 
 
 def service_user_list(*, user: User, search: str = "") -> QuerySet[ServiceUser]:
     """The people the user may see, searchable by name or NHS number, ready to show."""
-    people = service_users_visible_to(user).select_related("team", "care_coordinator")
+    people = with_care_coordinator(service_users_visible_to(user).select_related("team"))
     search = search.strip()
     if search:
         digits = normalise_nhs_number(search)
@@ -39,6 +69,14 @@ def caseload_for(*, user: User, search: str = "") -> QuerySet[ServiceUser]:
     return people
 
 
+def own_caseload_for(*, user: User) -> QuerySet[ServiceUser]:
+    """The people whose care coordinator today is this user, among those they may see."""
+    theirs = CareRelationship.objects.in_force().filter(
+        person=OuterRef("pk"), staff=user, kind=CareRelationshipKind.CARE_COORDINATOR
+    )
+    return caseload_for(user=user).filter(Exists(theirs))
+
+
 def _count_per_team(queryset: QuerySet, column: str) -> Subquery:
     return Subquery(
         queryset.filter(team=OuterRef("pk"))
@@ -59,7 +97,7 @@ def team_overview(*, user: User) -> QuerySet[Team]:
     return (
         teams_visible_to(user)
         .annotate(
-            member_count=Coalesce(_count_per_team(Membership.objects.all(), "user"), 0),
+            member_count=Coalesce(_count_per_team(memberships_in_force(), "user"), 0),
             caseload_size=Coalesce(_count_per_team(ServiceUser.objects.all(), "pk"), 0),
         )
         .order_by("name")
@@ -67,16 +105,24 @@ def team_overview(*, user: User) -> QuerySet[Team]:
 
 
 def team_members(*, team: Team) -> QuerySet[Membership]:
-    """A team's memberships with each member's caseload size in this team, one query."""
-    return (
-        Membership.objects.filter(team=team)
-        .select_related("user")
-        .annotate(
-            caseload_size=Count(
-                "user__caseload",
-                filter=Q(user__caseload__team=team),
-            )
+    """A team's memberships today with each member's caseload size in this team, one query."""
+    caseload = (
+        CareRelationship.objects.in_force()
+        .filter(
+            staff=OuterRef("user"),
+            kind=CareRelationshipKind.CARE_COORDINATOR,
+            person__team=team,
         )
+        .order_by()
+        .values("staff")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        memberships_in_force()
+        .filter(team=team)
+        .select_related("user")
+        .annotate(caseload_size=Coalesce(Subquery(caseload, output_field=IntegerField()), 0))
         .order_by("user__last_name", "user__first_name", "role")
     )
 
@@ -88,14 +134,33 @@ def staff_list(*, user: User) -> QuerySet[User]:
         return User.objects.none()
     return (
         User.objects.filter(trust_id=trust_id, is_active=True)
-        .filter(Q(memberships__isnull=False) | Q(trust_roles__isnull=False))
-        .distinct()
-        .prefetch_related("memberships__team", "trust_roles")
+        .filter(
+            Q(pk__in=memberships_in_force().filter(team__trust_id=trust_id).values("user"))
+            | Q(pk__in=trust_roles_in_force().filter(trust_id=trust_id).values("user"))
+        )
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=memberships_in_force().select_related("team"),
+            ),
+            Prefetch("trust_roles", queryset=trust_roles_in_force().filter(trust_id=trust_id)),
+        )
         .order_by("last_name", "first_name", "username")
     )
 
 
 def care_coordinators_in(*, team: Team) -> QuerySet[User]:
-    return User.objects.filter(
-        memberships__team=team, memberships__role=TeamRole.CARE_COORDINATOR, is_active=True
-    ).order_by("last_name", "first_name")
+    """The people who coordinate care in a team today."""
+    coordinating = memberships_in_force().filter(team=team, role=TeamRole.CARE_COORDINATOR)
+    return User.objects.filter(pk__in=coordinating.values("user"), is_active=True).order_by(
+        "last_name", "first_name"
+    )
+
+
+def care_coordinator_of(*, person: ServiceUser) -> CareRelationship | None:
+    """The person's open care-coordinator relationship, if they have one."""
+    return (
+        CareRelationship.objects.in_force()
+        .filter(person=person, kind=CareRelationshipKind.CARE_COORDINATOR)
+        .first()
+    )

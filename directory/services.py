@@ -8,11 +8,27 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from common.dates import trust_today
+
 from .audit import AuditContext
-from .choices import AccessAction
-from .models import AccessEvent, ServiceUser, Team, User
+from .choices import AccessAction, CareRelationshipKind
+from .models import (
+    COORDINATOR_PREFETCH,
+    AccessEvent,
+    CareRelationship,
+    ServiceUser,
+    Team,
+    TeamEpisode,
+    User,
+)
 from .nhs_number import normalise_nhs_number
-from .permissions import can_add_service_user, roles_of, teams_for_new_service_user
+from .permissions import (
+    can_add_service_user,
+    can_see_person,
+    roles_of,
+    teams_for_new_service_user,
+)
+from .selectors import care_coordinators_in
 
 
 def access_record(
@@ -93,7 +109,7 @@ def service_user_create(
         care_coordinator = actor
     if (
         care_coordinator is not None
-        and not care_coordinator.memberships.filter(team=team, role="care_coordinator").exists()
+        and not care_coordinators_in(team=team).filter(pk=care_coordinator.pk).exists()
     ):
         raise ValidationError({"care_coordinator": "Choose a care coordinator in this team."})
     nhs_number = normalise_nhs_number(nhs_number)
@@ -108,7 +124,6 @@ def service_user_create(
         preferred_name=preferred_name.strip(),
         date_of_birth=date_of_birth,
         team=team,
-        care_coordinator=care_coordinator,
     )
     # Uniqueness is the database's to enforce (below); a model-level check could race and would
     # answer with a message for no field in particular.
@@ -118,6 +133,11 @@ def service_user_create(
             service_user.save()
     except IntegrityError as exc:  # the same person added at the same moment by someone else
         raise ValidationError(duplicate) from exc
+    TeamEpisode.objects.create(person=service_user, team=team)
+    if care_coordinator is not None:
+        CareRelationship.objects.create(
+            person=service_user, staff=care_coordinator, kind=CareRelationshipKind.CARE_COORDINATOR
+        )
     access_record(
         audit=audit,
         service_user=service_user,
@@ -125,3 +145,106 @@ def service_user_create(
         resource="service user record",
     )
     return service_user
+
+
+def _replace_coordinator(
+    person: ServiceUser, care_coordinator: User | None, *, on: datetime.date
+) -> CareRelationship | None:
+    """End the open care-coordinator relationship and start one with `care_coordinator` (if
+    any) on the same day, so the two never overlap. Unchanged when it is the same person."""
+    current = (
+        CareRelationship.objects.select_for_update()
+        .filter(person=person, kind=CareRelationshipKind.CARE_COORDINATOR, ended_on__isnull=True)
+        .first()
+    )
+    wanted = care_coordinator.pk if care_coordinator is not None else None
+    if (current.staff_id if current is not None else None) == wanted:
+        return current
+    if current is not None:
+        current.ended_on = max(on, current.started_on)
+        current.full_clean()
+        current.save(update_fields=["ended_on"])
+    started = None
+    if care_coordinator is not None:
+        started = CareRelationship(
+            person=person,
+            staff=care_coordinator,
+            kind=CareRelationshipKind.CARE_COORDINATOR,
+            started_on=on,
+        )
+        started.full_clean()
+        started.save()
+    person.__dict__.pop(COORDINATOR_PREFETCH, None)  # read it again next time
+    return started
+
+
+@transaction.atomic
+def care_coordinator_change(
+    *,
+    actor: User,
+    service_user: ServiceUser,
+    care_coordinator: User | None,
+    audit: AuditContext,
+) -> CareRelationship | None:
+    """End the person's care-coordinator relationship and start one with someone else (or
+    none), from today. The new coordinator must coordinate in the person's team; the actor must
+    be allowed to change the person's record."""
+    if not can_see_person(actor, service_user, change=True):
+        raise ValidationError("You cannot change this person's care coordinator.")
+    if (
+        care_coordinator is not None
+        and not care_coordinators_in(team=service_user.team).filter(pk=care_coordinator.pk).exists()
+    ):
+        raise ValidationError({"care_coordinator": "Choose a care coordinator in this team."})
+    relationship = _replace_coordinator(service_user, care_coordinator, on=trust_today())
+    access_record(
+        audit=audit,
+        service_user=service_user,
+        action=AccessAction.CHANGE,
+        resource="care coordinator",
+    )
+    return relationship
+
+
+@transaction.atomic
+def service_user_move_team(
+    *,
+    actor: User,
+    service_user: ServiceUser,
+    team: Team,
+    care_coordinator: User | None = None,
+    audit: AuditContext,
+) -> ServiceUser:
+    """Move a person to another team of the same trust from today: their team episode closes
+    and a new one opens, and their care coordinator changes to `care_coordinator` (or to
+    nobody: a coordinator of the old team does not follow the person)."""
+    roles = roles_of(actor)
+    if not (roles.is_administrator or can_see_person(actor, service_user, change=True)):
+        raise ValidationError("You cannot move this person to another team.")
+    if team.trust_id != service_user.trust_id:
+        raise ValidationError({"team": "Choose a team in the person's trust."})
+    if (
+        care_coordinator is not None
+        and not care_coordinators_in(team=team).filter(pk=care_coordinator.pk).exists()
+    ):
+        raise ValidationError({"care_coordinator": "Choose a care coordinator in this team."})
+    locked = ServiceUser.objects.select_for_update().get(pk=service_user.pk)
+    if locked.team_id == team.pk:
+        return locked
+    today = trust_today()
+    for episode in TeamEpisode.objects.select_for_update().filter(
+        person=locked, ended_on__isnull=True
+    ):
+        episode.ended_on = max(today, episode.started_on)
+        episode.save(update_fields=["ended_on"])
+    TeamEpisode.objects.create(person=locked, team=team, started_on=today)
+    locked.team = team
+    locked.save(update_fields=["team"])
+    _replace_coordinator(locked, care_coordinator, on=today)
+    access_record(
+        audit=audit,
+        service_user=locked,
+        action=AccessAction.CHANGE,
+        resource="team",
+    )
+    return locked

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -16,8 +16,9 @@ from django.views.generic import FormView, ListView, TemplateView
 from common.forms import add_service_error
 
 from .audit import AuditedRequestMixin
+from .choices import CareRelationshipKind
 from .forms import ServiceUserCreateForm
-from .models import Team, User
+from .models import CareRelationship, Team, User
 from .permissions import (
     acting_user,
     can_add_service_user,
@@ -28,7 +29,13 @@ from .permissions import (
     roles_of,
     teams_for_new_service_user,
 )
-from .selectors import care_coordinators_in, staff_list, team_members, team_overview
+from .selectors import (
+    care_coordinators_in,
+    memberships_in_force,
+    staff_list,
+    team_members,
+    team_overview,
+)
 from .services import service_user_create
 
 
@@ -47,9 +54,10 @@ class ServiceUserCreateView(LoginRequiredMixin, AuditedRequestMixin, FormView):
         kwargs = super().get_form_kwargs()
         teams = teams_for_new_service_user(self.request.user).order_by("name")
         kwargs["teams"] = teams
+        coordinating = memberships_in_force().filter(team__in=teams, role="care_coordinator")
         kwargs["coordinators"] = User.objects.filter(
-            memberships__team__in=teams, memberships__role="care_coordinator", is_active=True
-        ).distinct()
+            pk__in=coordinating.values("user"), is_active=True
+        )
         return kwargs
 
     def form_valid(self, form: ServiceUserCreateForm) -> HttpResponse:
@@ -95,9 +103,12 @@ class TeamView(LoginRequiredMixin, TemplateView):
             raise Http404
         members = list(team_members(team=team))
         context = super().get_context_data(**kwargs)
+        coordinated_today = CareRelationship.objects.in_force().filter(
+            person=OuterRef("pk"), kind=CareRelationshipKind.CARE_COORDINATOR
+        )
         sizes = team.service_users.aggregate(
             caseload_size=Count("pk"),
-            unallocated=Count("pk", filter=Q(care_coordinator__isnull=True)),
+            unallocated=Count("pk", filter=~Q(Exists(coordinated_today))),
         )
         context.update(team=team, members=members, **sizes)
         return context

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from directory.demo import DEMO_PERSONAS
 from directory.models import ServiceUser, User
 from directory.permissions import acting_user, roles_of
-from directory.selectors import caseload_for
+from directory.selectors import caseload_for, memberships_in_force
 
 from .celery import app as celery_app
 from .navigation import links_for
@@ -55,7 +55,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
             else:
                 card("People in your team", caseload.href, f"{people} you may support.")
         if roles.leads:
-            for membership in user.memberships.filter(role="team_leader").select_related("team"):
+            leading = memberships_in_force(user=user).filter(role="team_leader")
+            for membership in leading.select_related("team"):
                 card(
                     membership.team.name,
                     membership.team.get_absolute_url(),

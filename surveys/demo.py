@@ -19,7 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from common.dates import month_of
-from directory.models import Membership, ServiceUser
+from directory.choices import CareRelationshipKind
+from directory.models import CareRelationship, ServiceUser
+from directory.selectors import memberships_in_force, own_caseload_for
 
 from .choices import Channel, ResponseStatus
 from .models import Answer, Instrument, Invitation, Response, TeamSurveySettings
@@ -79,9 +81,15 @@ def seed_surveys(directory: DemoDirectory) -> int:
         .order_by("pk")
     )
     staff_by_team: dict[int, int] = dict(
-        Membership.objects.filter(team_id__in=team_place, role="care_coordinator")
+        memberships_in_force()
+        .filter(team_id__in=team_place, role="care_coordinator")
         .order_by("team_id", "user_id")
         .values_list("team_id", "user_id")
+    )
+    coordinator_of: dict[int, int] = dict(
+        CareRelationship.objects.in_force()
+        .filter(kind=CareRelationshipKind.CARE_COORDINATOR, person__trust_id__in=trust_ids)
+        .values_list("person_id", "staff_id")
     )
     persona = directory.personas["serviceuser"]
 
@@ -127,7 +135,7 @@ def seed_surveys(directory: DemoDirectory) -> int:
                 day, datetime.time(9 + rng.randrange(10), rng.randrange(60)), tzinfo=datetime.UTC
             )
             invitation = None
-            inviter_id = person.care_coordinator_id or staff_by_team.get(person.team_id)
+            inviter_id = coordinator_of.get(person.pk) or staff_by_team.get(person.team_id)
             if channel == Channel.INVITATION and inviter_id is None:
                 channel = Channel.SIGNED_IN  # nobody in the team could have sent the link
             if channel == Channel.INVITATION and inviter_id is not None:
@@ -198,7 +206,7 @@ def _seed_settings_and_open_invitations(
     if Invitation.objects.filter(created_by=coordinator, used_at__isnull=True).exists():
         return
     waiting = list(
-        ServiceUser.objects.filter(care_coordinator=coordinator)
+        own_caseload_for(user=coordinator)
         .exclude(user=directory.personas["serviceuser"])
         .order_by("pk")[:3]
     )

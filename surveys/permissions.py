@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
 from directory.models import ServiceUser, Team, User
-from directory.permissions import roles_of
+from directory.permissions import access_person, can_see_person, people_condition, roles_of
 
 from .choices import ResponseStatus
 from .models import Response
@@ -29,52 +27,22 @@ def may_read_checkins(user: User | object) -> bool:
 
 def checkin_people_visible_to(user: User | object) -> QuerySet[ServiceUser]:
     """The people whose check-ins this user may read (never across trusts)."""
-    roles = roles_of(user)
-    if roles.trust_id is None:
-        return ServiceUser.objects.none()
-    condition = Q()
-    if roles.coordinates_in:
-        condition |= Q(care_coordinator=user, team_id__in=roles.coordinates_in)
-    if roles.leads or roles.peer_in:
-        condition |= Q(team_id__in=roles.leads | roles.peer_in)
-    if roles.service_user_id is not None:
-        condition |= Q(pk=roles.service_user_id)
-    if not condition:
-        return ServiceUser.objects.none()
-    return ServiceUser.objects.filter(condition, trust_id=roles.trust_id)
+    return ServiceUser.objects.filter(people_condition(user))
 
 
 def can_view_checkins(user: User | object, person: ServiceUser) -> bool:
-    roles = roles_of(user)
-    if roles.trust_id is None or person.trust_id != roles.trust_id:
-        return False
-    if person.pk == roles.service_user_id:
-        return True
-    if person.team_id in roles.leads | roles.peer_in:
-        return True
-    return person.team_id in roles.coordinates_in and person.care_coordinator_id == getattr(
-        user, "pk", None
-    )
+    return can_see_person(user, person)
 
 
 def get_person_for_checkins(user: User | object, public_id: UUID | str) -> ServiceUser:
     """The person whose check-ins the user asks for: 403 if the role never may, 404 if hidden."""
-    if not may_read_checkins(user):
-        raise PermissionDenied
-    person = (
-        ServiceUser.objects.select_related("team", "trust", "care_coordinator")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if person is None or not can_view_checkins(user, person):
-        raise Http404
-    return person
+    return access_person(user, public_id, role_may=may_read_checkins(user))
 
 
 def responses_visible_to(user: User | object) -> QuerySet[Response]:
     """Sent responses of the people this user may read check-ins of."""
     return Response.objects.filter(
-        status=ResponseStatus.SUBMITTED, service_user__in=checkin_people_visible_to(user)
+        people_condition(user, prefix="service_user__"), status=ResponseStatus.SUBMITTED
     )
 
 
@@ -97,14 +65,7 @@ def may_invite(user: User | object) -> bool:
 
 def can_invite(user: User | object, person: ServiceUser) -> bool:
     """A person's care coordinator, or a leader of their team, may invite them."""
-    roles = roles_of(user)
-    if person.trust_id != roles.trust_id or person.pk == roles.service_user_id:
-        return False
-    if person.team_id in roles.leads:
-        return True
-    return person.team_id in roles.coordinates_in and person.care_coordinator_id == getattr(
-        user, "pk", None
-    )
+    return can_see_person(user, person, change=True)
 
 
 def may_change_team_settings(user: User | object) -> bool:

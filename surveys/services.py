@@ -25,6 +25,7 @@ from common.dates import in_trust_zone, month_of, trust_today
 from directory.audit import AuditContext
 from directory.choices import AccessAction
 from directory.models import ServiceUser, Team, User
+from directory.selectors import current_team_id
 from directory.services import access_record
 
 from .choices import STAFF_CHANNELS, Channel, Domain, ResponseStatus
@@ -281,6 +282,8 @@ def _score_and_close(
     for domain, field in SCORE_FIELDS.items():
         setattr(response, field, scores.get(domain))
     response.answered_count = len(answers)
+    # The team the person is in as they send it, not when the draft was opened.
+    response.team_id = current_team_id(person_id=response.service_user_id)
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = now
     response.completed_on = completed_on

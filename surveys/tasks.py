@@ -57,11 +57,7 @@ def send_checkin_reminders() -> int:
 @shared_task(**RETRY)
 def tell_coordinator_of_checkin(response_id: int) -> bool:
     """Let the person's care coordinator know a check-in arrived (no personal details in mail)."""
-    response = (
-        Response.objects.select_related("service_user__care_coordinator")
-        .filter(pk=response_id)
-        .first()
-    )
+    response = Response.objects.select_related("service_user").filter(pk=response_id).first()
     if response is None:
         return False
     coordinator = response.service_user.care_coordinator

@@ -25,7 +25,7 @@ from common.forms import add_service_error
 from directory.audit import AuditedRequestMixin
 from directory.models import ServiceUser, Team
 from directory.permissions import acting_user, roles_of
-from directory.selectors import caseload_for
+from directory.selectors import own_caseload_for
 
 from . import services
 from .charts import line_chart
@@ -660,9 +660,7 @@ class InviteCaseloadView(LoginRequiredMixin, AuditedRequestMixin, FormView):
 
     def _due_people(self) -> list[ServiceUser]:
         user = acting_user(self.request)
-        people = list(
-            caseload_for(user=user).filter(care_coordinator_id=user.pk).select_related("user")
-        )
+        people = list(own_caseload_for(user=user).select_related("user"))
         statuses = checkin_status_for(people)
         return [p for p in people if statuses[p.pk].needs_attention and can_invite(user, p)]
 

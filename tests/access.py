@@ -19,21 +19,42 @@ REDIRECT = 302  # a page asks an anonymous visitor to sign in
 UNAUTHENTICATED = 401  # the API asks for credentials
 
 
-def expect(default: int, **overrides: int) -> dict[str, int]:
-    """Expected status for every role: `default`, except where named."""
+NO_ROLE = 403  # a signed-in user with no role in any trust (a partner contact, for now)
+
+# Personas that answer as another does unless a row names them: an assigned peer support
+# worker sees what every peer in their team sees until peers are narrowed to their people.
+ALIKE = {"assigned_peer_support_worker": "peer_support_worker"}
+
+
+def expect(
+    default: int, *, signed_in_without_role: int | None = None, **overrides: int
+) -> dict[str, int]:
+    """Expected status for every role: `default`, except where named.
+
+    `signed_in_without_role` is what a partner contact gets where no row names them.
+    """
     unknown = set(overrides) - set(ROLES)
     assert not unknown, f"unknown roles {unknown}"
-    return {role: overrides.get(role, default) for role in ROLES}
+    without_role = default if signed_in_without_role is None else signed_in_without_role
+    expected = {
+        role: overrides.get(role, without_role if role == "partner_contact" else default)
+        for role in ROLES
+    }
+    for role, like in ALIKE.items():
+        expected[role] = overrides.get(role, expected[like])
+    return expected
 
 
 def page(default: int, **overrides: int) -> dict[str, int]:
     """A signed-in page: anonymous visitors are sent to sign in."""
-    return expect(default, **{"anonymous": REDIRECT, **overrides})
+    return expect(default, signed_in_without_role=NO_ROLE, **{"anonymous": REDIRECT, **overrides})
 
 
 def api(default: int, **overrides: int) -> dict[str, int]:
     """An API endpoint: anonymous callers get 401."""
-    return expect(default, **{"anonymous": UNAUTHENTICATED, **overrides})
+    return expect(
+        default, signed_in_without_role=NO_ROLE, **{"anonymous": UNAUTHENTICATED, **overrides}
+    )
 
 
 @dataclass

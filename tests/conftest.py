@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
-from directory.choices import TeamRole, TrustRole
+from directory.choices import CareRelationshipKind, TeamRole, TrustRole
 from directory.models import ServiceUser, Team, Trust, User
 
 from .factories import (
+    CareRelationshipFactory,
     ServiceUserFactory,
     TeamFactory,
     TrustFactory,
@@ -25,18 +27,21 @@ ROLES = [
     "care_coordinator",
     "team_leader",
     "peer_support_worker",
+    "assigned_peer_support_worker",
     "qa_manager",
     "hr",
     "network_coordinator",
     "administrator",
     "other_trust_staff",
+    "partner_contact",
 ]
 
 
 @dataclass
 class World:
     """Two trusts; in the first, a team with one person of each role and a person on the care
-    coordinator's caseload who has their own login; people the roles must not see."""
+    coordinator's caseload who has their own login (and an assigned peer support worker);
+    people the roles must not see; a partner organisation's contact with no trust role."""
 
     trust: Trust
     team: Team
@@ -52,6 +57,18 @@ class World:
 
     def user(self, role: str) -> User | None:
         return self.users[role]
+
+    def people(self) -> dict[str, ServiceUser]:
+        """Every person in the world, by name, for tests that go through them all."""
+        return {
+            "person": self.person,
+            "teammate_person": self.teammate_person,
+            "other_team_person": self.other_team_person,
+            "foreign_person": self.foreign_person,
+        }
+
+    def signed_in(self, role: str) -> User | AnonymousUser:
+        return self.users[role] or AnonymousUser()
 
 
 @pytest.fixture
@@ -96,12 +113,17 @@ def world(db) -> World:
         team=other_trust_team, role=TeamRole.TEAM_LEADER, username="foreignlead"
     )
     trust_staff(trust=other_trust, role=TrustRole.ADMINISTRATOR, username="foreignadmin")
+    assigned_peer = staff(team=team, role=TeamRole.PEER_SUPPORT_WORKER, username="assignedpeer")
+    CareRelationshipFactory.create(
+        person=person, staff=assigned_peer, kind=CareRelationshipKind.PEER_SUPPORT
+    )
     users: dict[str, User | None] = {
         "anonymous": None,
         "service_user": service_user_login,
         "care_coordinator": coordinator,
         "team_leader": staff(team=team, role=TeamRole.TEAM_LEADER, username="teamleader"),
         "peer_support_worker": staff(team=team, role=TeamRole.PEER_SUPPORT_WORKER, username="peer"),
+        "assigned_peer_support_worker": assigned_peer,
         "qa_manager": trust_staff(trust=trust, role=TrustRole.QA_MANAGER, username="qa"),
         "hr": trust_staff(trust=trust, role=TrustRole.HR, username="hr"),
         "network_coordinator": trust_staff(
@@ -109,6 +131,8 @@ def world(db) -> World:
         ),
         "administrator": trust_staff(trust=trust, role=TrustRole.ADMINISTRATOR, username="admin"),
         "other_trust_staff": other_trust_staff,
+        # A named person at a partner organisation: a login, but no trust, team or trust role.
+        "partner_contact": UserFactory.create(trust=None, username="partner"),
     }
     return World(
         trust=trust,

@@ -7,8 +7,18 @@ import itertools
 
 import factory
 
-from directory.choices import TeamKind, TeamRole, TrustRole
-from directory.models import Membership, ServiceUser, Team, Trust, TrustRoleGrant, User
+from common.dates import trust_today
+from directory.choices import CareRelationshipKind, TeamKind, TeamRole, TrustRole
+from directory.models import (
+    CareRelationship,
+    Membership,
+    ServiceUser,
+    Team,
+    TeamEpisode,
+    Trust,
+    TrustRoleGrant,
+    User,
+)
 from directory.nhs_number import check_digit
 
 
@@ -73,12 +83,26 @@ class TrustRoleGrantFactory(factory.django.DjangoModelFactory[TrustRoleGrant]):
         model = TrustRoleGrant
 
     user = factory.SubFactory(UserFactory)
+    trust = factory.SelfAttribute("user.trust")
     role = TrustRole.QA_MANAGER
 
 
+class CareRelationshipFactory(factory.django.DjangoModelFactory[CareRelationship]):
+    class Meta:
+        model = CareRelationship
+
+    person = factory.SubFactory("tests.factories.ServiceUserFactory")
+    staff = factory.SubFactory(UserFactory, trust=factory.SelfAttribute("..person.trust"))
+    kind = CareRelationshipKind.CARE_COORDINATOR
+
+
 class ServiceUserFactory(factory.django.DjangoModelFactory[ServiceUser]):
+    """A person in a team (with its open team episode); `care_coordinator=` starts an open
+    care-coordinator relationship, as the service that adds people does."""
+
     class Meta:
         model = ServiceUser
+        skip_postgeneration_save = True
 
     team = factory.SubFactory(TeamFactory)
     trust = factory.SelfAttribute("team.trust")
@@ -86,7 +110,23 @@ class ServiceUserFactory(factory.django.DjangoModelFactory[ServiceUser]):
     given_name = factory.Faker("first_name", locale="en_GB")
     family_name = factory.Faker("last_name", locale="en_GB")
     date_of_birth = factory.LazyFunction(lambda: datetime.date(1985, 6, 15))
-    care_coordinator = None
+
+    @factory.post_generation
+    def team_episode(obj: ServiceUser, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            TeamEpisode.objects.create(
+                person=obj, team=obj.team, started_on=trust_today(obj.created_at)
+            )
+
+    @factory.post_generation
+    def care_coordinator(obj: ServiceUser, create: bool, extracted: User | None, **kwargs) -> None:
+        if create and extracted is not None:
+            CareRelationship.objects.create(
+                person=obj,
+                staff=extracted,
+                kind=CareRelationshipKind.CARE_COORDINATOR,
+                started_on=trust_today(obj.created_at),
+            )
 
 
 def staff(*, team: Team, role: str, **kwargs) -> User:

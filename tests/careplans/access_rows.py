@@ -331,14 +331,14 @@ ROWS = {
     ],
     "api:plan-part": [
         Case(
-            api(405),
+            api(405, partner_contact=405),  # the method is refused before anything else
             kwargs=lambda w: {"public_id": plan_for(w.person).public_id, "part": "about"},
             label="GET is not allowed",
         )
     ],
     "api:plan-goal": [
         Case(
-            api(405),
+            api(405, partner_contact=405),  # the method is refused before anything else
             kwargs=lambda w: {
                 "public_id": plan_for(w.person).public_id,
                 "goal_id": str(goal_of(w.person).public_id),

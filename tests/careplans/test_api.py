@@ -156,11 +156,13 @@ PUT_EXPECT = {
     "care_coordinator": 200,
     "team_leader": 200,
     "peer_support_worker": 403,
+    "assigned_peer_support_worker": 403,
     "qa_manager": 403,
     "hr": 403,
     "network_coordinator": 403,
     "administrator": 403,
     "other_trust_staff": 404,
+    "partner_contact": 403,
 }
 
 

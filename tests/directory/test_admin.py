@@ -88,3 +88,21 @@ def test_people_read_or_changed_in_the_admin_site_are_audited(world, client_for)
     ]
     assert audit_trail(world.teammate_person)[0][2] == "admin list entry"
     assert audit_trail(world.foreign_person) == []  # another trust's record was not shown
+
+
+def test_a_role_grant_offers_only_the_administrators_trust(world, client_for):
+    client = client_for(world.user("administrator"))
+
+    page = client.get(reverse("admin:directory_user_change", args=[world.user("hr").pk]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert world.trust.name in body and world.other_trust.name not in body
+
+
+def test_the_people_list_shows_each_persons_care_coordinator_today(world, client_for):
+    client = client_for(world.user("administrator"))
+
+    body = client.get(reverse("admin:directory_serviceuser_changelist")).content.decode()
+
+    assert str(world.user("care_coordinator")) in body

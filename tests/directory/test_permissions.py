@@ -15,11 +15,13 @@ EXPECTED = {
     "care_coordinator": {"person"},
     "team_leader": {"person", "teammate_person"},
     "peer_support_worker": {"person", "teammate_person"},
+    "assigned_peer_support_worker": {"person", "teammate_person"},
     "qa_manager": set(),
     "hr": set(),
     "network_coordinator": set(),
     "administrator": {"person", "teammate_person", "other_team_person"},
     "other_trust_staff": {"foreign_person"},
+    "partner_contact": set(),
 }
 
 

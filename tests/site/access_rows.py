@@ -33,7 +33,7 @@ ROWS = {
             label="a person in another trust",
         ),
     ],
-    "home": [Case(page(200, service_user=302))],
+    "home": [Case(page(200, service_user=302, partner_contact=200))],  # says what they may do
     "health": [Case(expect(200))],
     "accessibility": [Case(expect(200))],
     "privacy": [Case(expect(200))],
@@ -46,7 +46,7 @@ ROWS = {
     ],
     "password_reset_complete": [Case(expect(200))],
     "caseload": [Case(page(200, **CLINICAL_ONLY))],
-    "api:api-root": [Case(api(200))],
+    "api:api-root": [Case(api(200, partner_contact=200))],
     "api-schema": [Case(expect(200))],
     "api-docs": [Case(expect(200))],
     "admin:index": [Case(expect(302, administrator=200))],

@@ -161,9 +161,10 @@ ROWS = {
             label="another team in the trust",
         ),
     ],
-    "api:checkin-instrument-list": [Case(api(200))],
+    # The questions are public knowledge; anyone signed in may read them.
+    "api:checkin-instrument-list": [Case(api(200, partner_contact=200))],
     "api:checkin-instrument-detail": [
-        Case(api(200), kwargs=lambda w: {"public_id": built_in().public_id})
+        Case(api(200, partner_contact=200), kwargs=lambda w: {"public_id": built_in().public_id})
     ],
     "api:checkin-list": [Case(api(200, **NEVER))],
     "api:checkin-detail": [

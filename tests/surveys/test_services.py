@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from directory.models import AccessEvent
+from directory.models import AccessEvent, CareRelationship
+from directory.services import service_user_move_team as move_team
 from surveys import services
 from surveys.choices import Channel, ResponseStatus
 from surveys.models import Invitation, Response, TeamSurveySettings
@@ -36,6 +37,10 @@ def test_send_scores_each_domain_and_stores_team_and_period(
     answers = {1: 5, 2: 4, 3: 4, 4: 2, 5: 1, 6: 2, 7: None, 9: 3}
     draft = draft_with_answers(world.person, answers)
     when = datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)  # 00:30 on 1 April in London
+    # The care coordinator (told of the check-in) was already theirs on that day.
+    CareRelationship.objects.filter(person=world.person).update(
+        started_on=datetime.date(2026, 1, 1)
+    )
     with (
         mock.patch.object(timezone, "now", return_value=when),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
@@ -373,3 +378,13 @@ def test_two_members_of_staff_each_enter_their_own_draft(world):
         channel=Channel.STAFF_PAPER,
     )
     assert again.pk == mine.pk
+
+
+def test_a_checkin_counts_for_the_team_the_person_is_in_when_they_send_it(world):
+    draft = draft_with_answers(world.person, ALL_FOURS)  # opened while in the first team
+    admin = world.user("administrator")
+    move_team(actor=admin, service_user=world.person, team=world.other_team, audit=audit_as(admin))
+
+    sent, _ = services.response_submit(idempotency_key=draft.idempotency_key, audit=audit_as(None))
+
+    assert Response.objects.get(pk=sent.pk).team == world.other_team

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0002_access_event_actor_description"),
+        ("directory", "0005_care_coordinator_only_in_relationships"),
     ]
 
     operations = [
