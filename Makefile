@@ -10,11 +10,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-# The servers `make test` uses; override either from the environment. `make run` ignores them:
+# `make test` takes DATABASE_URL, REDIS_URL and CHROMIUM from the environment or the command
+# line; scripts/test-services.sh finds or starts whatever is not given. `make run` ignores them:
 # it runs on the embedded default unless DATABASE_URL is already set in the environment.
-DATABASE_URL ?= postgres:///recovery_care
-REDIS_URL ?= redis://127.0.0.1:6379/0
-CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
 RUN_ADDRESS ?= 127.0.0.1:8000
@@ -32,7 +30,7 @@ LOCAL := DJANGO_SETTINGS_MODULE=recovery_site.settings.local
 
 help:
 	@echo "make run        set up, then run the embedded default with demo data on http://$(RUN_ADDRESS)"
-	@echo "make test       set up, then run every test against PostgreSQL and Redis"
+	@echo "make test       set up, then run every test against PostgreSQL and Redis (started if need be)"
 	@echo "make lint       ruff, formatting, mypy, import layers, missing migrations"
 	@echo "make check-run  prove the embedded default starts and serves the sign-in page"
 	@echo "make serve      gunicorn web process, configured from the environment"
@@ -94,11 +92,12 @@ check-run: setup
 
 # --- tests and checks ---------------------------------------------------------------------------
 
-# pytest exits 5 when it collected nothing; like any other non-zero status, that fails the target.
+# The script provides a browser, PostgreSQL and Redis (installing or starting throwaway ones
+# when none are there) around pytest. pytest exits 5 when it collected nothing; like any other
+# non-zero status, that fails the target.
 test: setup
-	@test -x "$(CHROMIUM)" || { echo "Browser tests need $(CHROMIUM): apt-get install chromium fonts-liberation"; exit 1; }
-	DJANGO_SETTINGS_MODULE=recovery_site.settings.test DATABASE_URL='$(DATABASE_URL)' \
-		REDIS_URL='$(REDIS_URL)' $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=recovery_site.settings.test PYTHON=$(BIN)/python \
+		scripts/test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: lint-ruff lint-format lint-types lint-layers lint-migrations
 

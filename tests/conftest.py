@@ -1,4 +1,5 @@
-"""Fixtures every test package shares: the personas of the authorisation matrix."""
+"""Fixtures every test package shares: the built-in check-in in every database test, and the
+personas of the authorisation matrix."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from .factories import (
     staff,
     trust_staff,
 )
+from .surveys.factories import ensure_built_in
 
 ROLES = [
     "anonymous",
@@ -35,6 +37,31 @@ ROLES = [
     "other_trust_staff",
     "partner_contact",
 ]
+
+
+# Any of these, or a django_db mark, gives a test the database.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _built_in_check_in(request):
+    """Every database test starts with the built-in check-in, whatever ran before it.
+
+    The check-in comes from a data migration, and a transactional test (live_server included)
+    flushes every table when it ends; without this, what a test sees would depend on the order
+    of the tests, and a database kept with --reuse-db would lack it from the start."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        DATABASE_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("db")  # the test's own kind: transactional where it asked for that
+    ensure_built_in()
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""Browser tests: Playwright driving Debian's chromium against the live test server.
+"""Browser tests: Playwright driving chromium against the live test server. The browser is
+Debian's /usr/bin/chromium unless CHROMIUM names another (`make test` sets it to the one it found
+or installed, which may be Playwright's own).
 
 Every page a test visits is checked with axe-core (WCAG 2.2 A/AA) through `check_page`, and any
 console error (a script failure or a Content Security Policy violation) fails the test.
@@ -17,6 +19,7 @@ from django.contrib.sessions.backends.db import SessionStore
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 SCREENSHOTS = os.environ.get("SCREENSHOTS")  # a folder: save a picture of every checked page
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -32,7 +35,7 @@ def pytest_collection_modifyitems(items):
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
+        "executable_path": CHROMIUM,
         "args": [
             "--headless",
             "--no-sandbox",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from directory.models import AccessEvent
@@ -15,15 +14,9 @@ from surveys import services
 from surveys.choices import ResponseStatus
 from surveys.models import Response
 from tests.audit import audit_as
-from tests.surveys.factories import ensure_built_in, sent_response
+from tests.surveys.factories import sent_response
 
 from .conftest import DESKTOP, PHONE, check_page, sign_in
-
-
-@pytest.fixture(autouse=True)
-def _built_in_check_in(transactional_db):
-    """Live-server tests flush the tables between tests, the migration's check-in with them."""
-    ensure_built_in()
 
 
 def tab_to(page, name: str, *, limit: int = 60, backwards: bool = False) -> None:
