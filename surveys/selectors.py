@@ -1,4 +1,5 @@
-"""Reads for check-ins: a person's journey, and check-in status for a page of the caseload."""
+"""Reads for check-ins: the instrument in use, a team's settings, a person's journey, check-in
+status for a page of the caseload, and the drafts and invitations pages and jobs look up."""
 
 from __future__ import annotations
 
@@ -7,18 +8,60 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from common.dates import add_months, trust_today
-from directory.models import ServiceUser
+from directory.models import ServiceUser, Team
 
 from .choices import Domain, ResponseStatus
-from .models import Invitation, Response, TeamSurveySettings
+from .models import Instrument, Invitation, Response, TeamSurveySettings
 
 JOURNEY_DOMAINS = (Domain.HOPE, Domain.CONTROL, Domain.OPPORTUNITY)
 OVERDUE_AFTER_DAYS = 28  # a check-in this long past its due date is overdue
+BUILT_IN_KEY = "hope-control-opportunity"
+
+
+def active_instrument() -> Instrument:
+    """The newest active version of the built-in check-in."""
+    instrument = (
+        Instrument.objects.filter(key=BUILT_IN_KEY, active=True).order_by("-version").first()
+    )
+    if instrument is None:
+        raise ValidationError("The check-in is not set up: run the migrations.")
+    return instrument
+
+
+def team_settings_for(team: Team) -> TeamSurveySettings:
+    """The team's check-in settings, or the defaults (unsaved) where it has none."""
+    found = TeamSurveySettings.objects.filter(team=team).first()
+    return found or TeamSurveySettings(team=team)
+
+
+def invitations_due_a_reminder() -> list[int]:
+    """Open invitations whose team's reminder time has passed and that have not been reminded."""
+    now = timezone.now()
+    candidates = (
+        Invitation.objects.filter(
+            used_at__isnull=True,
+            expires_at__gt=now,
+            reminded_at__isnull=True,
+            service_user__user__isnull=False,
+        )
+        .exclude(service_user__user__email="")
+        .annotate(
+            days=Coalesce(
+                F("service_user__team__survey_settings__reminder_after_days"),
+                Value(TeamSurveySettings.DEFAULT_REMINDER_DAYS),
+            )
+        )
+        .values_list("pk", "created_at", "days")
+    )
+    return [
+        pk for pk, created, days in candidates if created + datetime.timedelta(days=days) <= now
+    ]
 
 
 def journey_responses(*, person: ServiceUser) -> list[Response]:

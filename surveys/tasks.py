@@ -14,6 +14,7 @@ from directory.audit import AuditContext
 
 from . import services
 from .models import Response
+from .selectors import invitations_due_a_reminder
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def email_invitation_reminder(invitation_id: int) -> bool:
 @shared_task(autoretry_for=(OSError,), max_retries=3, soft_time_limit=240, time_limit=300)
 def send_checkin_reminders() -> int:
     """Daily: queue one reminder per open invitation whose reminder time has come."""
-    due = services.invitations_due_a_reminder()
+    due = invitations_due_a_reminder()
     for invitation_id in due:
         email_invitation_reminder.delay(invitation_id)
     log.info("check-in reminders queued: %s", len(due))

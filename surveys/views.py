@@ -21,6 +21,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from common.dates import trust_today
 from common.forms import add_service_error
 from directory.audit import AuditedRequestMixin
 from directory.models import ServiceUser, Team
@@ -50,10 +51,13 @@ from .permissions import (
     may_read_checkins,
 )
 from .selectors import (
+    BUILT_IN_KEY,
     JOURNEY_DOMAINS,
+    active_instrument,
     checkin_status_for,
     describe_change,
     journey_responses,
+    team_settings_for,
 )
 
 ITEMS_PER_PAGE = 3
@@ -349,7 +353,7 @@ class StartView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person = self._person()
-        instrument = services.active_instrument()
+        instrument = active_instrument()
         draft = Response.objects.filter(
             service_user=person,
             instrument=instrument,
@@ -450,9 +454,7 @@ class PersonMixin(LoginRequiredMixin, AuditedRequestMixin):
 def journey_series(person: ServiceUser) -> tuple[list[Response], list[dict[str, Any]]]:
     """The person's built-in check-ins and, per domain, its chart, latest score and the change
     in words: what the journey page and the confirmation after a link check-in both show."""
-    responses = [
-        r for r in journey_responses(person=person) if r.instrument.key == services.BUILT_IN_KEY
-    ]
+    responses = [r for r in journey_responses(person=person) if r.instrument.key == BUILT_IN_KEY]
     labels = dict(Domain.choices)
     domains = []
     for domain in JOURNEY_DOMAINS:
@@ -527,7 +529,7 @@ class StaffEntryView(PersonMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
-        return {"completed_on": services.trust_today()}
+        return {"completed_on": trust_today()}
 
     def form_valid(self, form: StaffEntryForm) -> HttpResponse:
         data = form.cleaned_data
@@ -705,7 +707,7 @@ class TeamSettingsView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
-        current = services.team_settings_for(self.team)
+        current = team_settings_for(self.team)
         return {
             "cycle_months": current.cycle_months,
             "link_valid_days": current.link_valid_days,
