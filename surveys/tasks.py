@@ -6,14 +6,10 @@ import logging
 from typing import Any
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
 
 from directory.audit import AuditContext
 
 from . import services
-from .models import Response
 from .selectors import invitations_due_a_reminder
 
 log = logging.getLogger(__name__)
@@ -58,20 +54,4 @@ def send_checkin_reminders() -> int:
 @shared_task(**RETRY)
 def tell_coordinator_of_checkin(response_id: int) -> bool:
     """Let the person's care coordinator know a check-in arrived (no personal details in mail)."""
-    response = Response.objects.select_related("service_user").filter(pk=response_id).first()
-    if response is None:
-        return False
-    coordinator = response.service_user.care_coordinator
-    if coordinator is None or not coordinator.email or response.entered_by_id == coordinator.pk:
-        return False
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "surveys:journey", kwargs={"public_id": response.service_user.public_id}
-    )
-    send_mail(
-        "A check-in has arrived",
-        "A person on your caseload has sent a hope, control and opportunity check-in.\n\n"
-        f"Sign in to see it: {url}\n",
-        None,
-        [coordinator.email],
-    )
-    return True
+    return services.coordinator_tell_of_checkin(response_id=response_id)

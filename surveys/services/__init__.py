@@ -11,7 +11,7 @@ The names below are the public ones: callers write `from surveys import services
 """
 
 from .access import INVITATION_ACTOR, audit_checkin_access
-from .emails import invitation_email
+from .emails import coordinator_tell_of_checkin, invitation_email
 from .instruments import instrument_load
 from .invitations import (
     hash_token,
@@ -36,6 +36,7 @@ __all__ = [
     "INVITATION_ACTOR",
     "SCORE_FIELDS",
     "audit_checkin_access",
+    "coordinator_tell_of_checkin",
     "hash_token",
     "instrument_load",
     "instrument_specs",

@@ -1,17 +1,24 @@
 """The emails check-ins send: the invitation, its one reminder, and the notice to the
-coordinator."""
+coordinator. Bodies are the templates in templates/surveys/email/; none names the person."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from common.dates import in_trust_zone
 from directory.audit import AuditContext
 
-from ..models import Invitation
+from ..models import Invitation, Response
 from .invitations import invitation_issue_link, invitation_url
+
+INVITATION_SUBJECT = "Your check-in"
+REMINDER_SUBJECT = "A reminder: your check-in"
+CHECKIN_ARRIVED_SUBJECT = "A check-in has arrived"
 
 
 def invitation_email(*, invitation_id: int, audit: AuditContext, reminder: bool = False) -> bool:
@@ -35,18 +42,29 @@ def invitation_email(*, invitation_id: int, audit: AuditContext, reminder: bool 
             invitation.reminded_at = timezone.now()
             invitation.save(update_fields=["reminded_at"])
         address = login.email
-        expires = in_trust_zone(invitation.expires_at)
-        url = invitation_url(token)
-        item_count = invitation.instrument.items.count()
-    subject = "A reminder: your check-in" if reminder else "Your check-in"
-    body = (
-        "Hello,\n\n"
-        "Your mental health team would like to know how you are doing. The check-in has "
-        f"{item_count} short statements and takes about 5 minutes.\n\n"
-        f"Open this link to start: {url}\n\n"
-        f"The link works until {expires:%-d %B %Y}. It can be used once. Any earlier link we "
-        "sent you no longer works.\n\n"
-        "If you did not expect this email, you can ignore it.\n"
+        context = {
+            "url": invitation_url(token),
+            "expires_on": in_trust_zone(invitation.expires_at).date(),
+            "item_count": invitation.instrument.items.count(),
+        }
+    # Sent outside the transaction, so a slow mail server holds no lock on the invitation.
+    body = render_to_string("surveys/email/invitation.txt", context)
+    send_mail(REMINDER_SUBJECT if reminder else INVITATION_SUBJECT, body, None, [address])
+    return True
+
+
+def coordinator_tell_of_checkin(*, response_id: int) -> bool:
+    """Let the person's care coordinator know a check-in arrived, unless they typed it in
+    themselves. The mail names nobody: it links to the journey, behind sign-in."""
+    response = Response.objects.select_related("service_user").filter(pk=response_id).first()
+    if response is None:
+        return False
+    coordinator = response.service_user.care_coordinator
+    if coordinator is None or not coordinator.email or response.entered_by_id == coordinator.pk:
+        return False
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "surveys:journey", kwargs={"public_id": response.service_user.public_id}
     )
-    send_mail(subject, body, None, [address])
+    body = render_to_string("surveys/email/checkin_arrived.txt", {"url": url})
+    send_mail(CHECKIN_ARRIVED_SUBJECT, body, None, [coordinator.email])
     return True
