@@ -26,7 +26,8 @@ from directory.selectors import memberships_in_force, own_caseload_for
 from .choices import Channel, ResponseStatus
 from .models import Answer, Instrument, Invitation, Response, TeamSurveySettings
 from .scoring import domain_scores
-from .services import SCORE_FIELDS, active_instrument, hash_token, instrument_specs
+from .selectors import active_instrument
+from .services import SCORE_FIELDS, hash_token, instrument_specs
 
 if TYPE_CHECKING:
     from directory.demo import DemoDirectory

@@ -6,14 +6,11 @@ import logging
 from typing import Any
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
 
 from directory.audit import AuditContext
 
 from . import services
-from .models import Response
+from .selectors import invitations_due_a_reminder
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +44,7 @@ def email_invitation_reminder(invitation_id: int) -> bool:
 @shared_task(autoretry_for=(OSError,), max_retries=3, soft_time_limit=240, time_limit=300)
 def send_checkin_reminders() -> int:
     """Daily: queue one reminder per open invitation whose reminder time has come."""
-    due = services.invitations_due_a_reminder()
+    due = invitations_due_a_reminder()
     for invitation_id in due:
         email_invitation_reminder.delay(invitation_id)
     log.info("check-in reminders queued: %s", len(due))
@@ -57,20 +54,4 @@ def send_checkin_reminders() -> int:
 @shared_task(**RETRY)
 def tell_coordinator_of_checkin(response_id: int) -> bool:
     """Let the person's care coordinator know a check-in arrived (no personal details in mail)."""
-    response = Response.objects.select_related("service_user").filter(pk=response_id).first()
-    if response is None:
-        return False
-    coordinator = response.service_user.care_coordinator
-    if coordinator is None or not coordinator.email or response.entered_by_id == coordinator.pk:
-        return False
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "surveys:journey", kwargs={"public_id": response.service_user.public_id}
-    )
-    send_mail(
-        "A check-in has arrived",
-        "A person on your caseload has sent a hope, control and opportunity check-in.\n\n"
-        f"Sign in to see it: {url}\n",
-        None,
-        [coordinator.email],
-    )
-    return True
+    return services.coordinator_tell_of_checkin(response_id=response_id)

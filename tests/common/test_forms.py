@@ -73,7 +73,7 @@ def test_a_plain_message_on_the_team_settings_page_is_shown(world, client_for, m
     def refuse(**kwargs):
         raise ValidationError("You cannot change this team's check-in settings.")
 
-    monkeypatch.setattr("surveys.views.services.team_settings_update", refuse)
+    monkeypatch.setattr("surveys.services.team_settings_update", refuse)
     client = client_for(world.user("team_leader"))
     url = reverse("surveys:team_settings", kwargs={"public_id": world.team.public_id})
     response = client.post(

@@ -14,7 +14,7 @@ from common.dates import month_of
 from directory.models import ServiceUser
 from surveys.choices import Channel, Domain, ResponseStatus, ScoringMethod
 from surveys.models import Answer, Instrument, Item, Response, ScoringRule
-from surveys.services import BUILT_IN_KEY
+from surveys.selectors import BUILT_IN_KEY
 
 AGREE5 = [{"value": v, "label": f"Point {v}"} for v in range(1, 6)]
 

@@ -15,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from common.dates import trust_today
 from directory.models import AccessEvent, CareRelationship
 from directory.services import service_user_move_team as move_team
-from surveys import services
+from surveys import selectors, services
 from surveys.choices import Channel, ResponseStatus
 from surveys.models import Invitation, Response, TeamSurveySettings
 from surveys.tasks import email_invitation
@@ -230,7 +231,7 @@ def test_staff_entry_uses_the_date_the_person_answered(world):
         service_user=world.person,
         channel=Channel.STAFF_PAPER,
     )
-    answered = services.trust_today() - datetime.timedelta(days=40)
+    answered = trust_today() - datetime.timedelta(days=40)
     services.response_staff_details_set(
         response=draft, completed_on=answered, channel=Channel.STAFF_PHONE, actor=coordinator
     )
@@ -249,7 +250,7 @@ def test_staff_entry_uses_the_date_the_person_answered(world):
                 service_user=world.person,
                 channel=Channel.STAFF_PAPER,
             ),
-            completed_on=services.trust_today() + datetime.timedelta(days=1),
+            completed_on=trust_today() + datetime.timedelta(days=1),
             channel=Channel.STAFF_PAPER,
             actor=coordinator,
         )
@@ -321,14 +322,14 @@ def test_email_invitation_and_one_reminder(world, django_capture_on_commit_callb
     assert "Oakenshaw" not in mail.outbox[-1].body
 
     # Not yet due a reminder; a week later it is, once.
-    assert services.invitations_due_a_reminder() == []
+    assert selectors.invitations_due_a_reminder() == []
     later = timezone.now() + datetime.timedelta(days=8)
     with mock.patch.object(timezone, "now", return_value=later):
-        assert services.invitations_due_a_reminder() == [invitation.pk]
+        assert selectors.invitations_due_a_reminder() == [invitation.pk]
         from surveys.tasks import send_checkin_reminders
 
         assert send_checkin_reminders() == 1
-        assert services.invitations_due_a_reminder() == []
+        assert selectors.invitations_due_a_reminder() == []
     assert mail.outbox[-1].subject == "A reminder: your check-in"
     assert Invitation.objects.get(pk=invitation.pk).token_hash != first_hash  # a fresh link
     assert len(mail.outbox) == 2

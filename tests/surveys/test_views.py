@@ -7,8 +7,9 @@ import datetime
 from django.db.models import F
 from django.urls import reverse
 
+from common.dates import trust_today
 from directory.models import AccessEvent
-from surveys import services
+from surveys import selectors, services
 from surveys.choices import Channel, ResponseStatus
 from surveys.models import Invitation, Response
 from tests.audit import audit_as, audit_trail
@@ -171,7 +172,7 @@ def test_staff_enter_a_paper_check_in(world, client_for):
     bad = client.post(url, {})
     assert "Choose how the person gave their answers" in bad.content.decode()
     assert 'href="#id_channel_0"' in bad.content.decode()
-    day = services.trust_today() - datetime.timedelta(days=3)
+    day = trust_today() - datetime.timedelta(days=3)
     reply = client.post(
         url,
         {
@@ -248,7 +249,7 @@ def test_caseload_shows_check_in_status_in_bounded_queries(
     world, client_for, django_assert_max_num_queries
 ):
     coordinator = world.user("care_coordinator")
-    today = services.trust_today()
+    today = trust_today()
     for n in range(24):
         person = ServiceUserFactory.create(team=world.team, care_coordinator=coordinator)
         sent_response(person, on=today - datetime.timedelta(days=30 * (n % 6)))
@@ -268,7 +269,7 @@ def test_coordinator_invites_the_caseload_who_are_due(
     login.email = "samira@example.org"
     login.save()
     recent = ServiceUserFactory.create(team=world.team, care_coordinator=coordinator)
-    sent_response(recent, on=services.trust_today())
+    sent_response(recent, on=trust_today())
     client = client_for(coordinator)
     url = reverse("surveys:invite_caseload")
     assert "1 person on your caseload is due" in client.get(url).content.decode()
@@ -298,7 +299,7 @@ def test_team_leader_sets_the_cycle(world, client_for):
     )
     assert "Send the reminder before the link stops working" in bad.content.decode()
     client.post(url, {"cycle_months": "6", "link_valid_days": "21", "reminder_after_days": "7"})
-    assert services.team_settings_for(world.team).cycle_months == 6
+    assert selectors.team_settings_for(world.team).cycle_months == 6
 
 
 def test_after_a_link_check_in_the_journey_shows_for_half_an_hour_only(world, client):

@@ -1,144 +1,30 @@
-"""Writes for check-ins, each one transaction naming who acts.
-
-Reads and changes of a person's answers are written to the access audit
-(`directory.services.access_record`) with the caller's audit context. Where nobody is signed in
-and no system actor is named, only the person's own one-time link can have let them in, and the
-audit says so.
-"""
+"""Answering a check-in: opening a draft, keeping answers, sending it, and the API's one-call
+record. Each write locks its row, so repeats and races land on one response."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import secrets
 import uuid
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from common.dates import in_trust_zone, month_of, trust_today
+from common.dates import month_of, trust_today
 from directory.audit import AuditContext
 from directory.choices import AccessAction
-from directory.models import ServiceUser, Team, User
+from directory.models import ServiceUser, User
 from directory.selectors import current_team_id
-from directory.services import access_record
 
-from .choices import STAFF_CHANNELS, Channel, Domain, ResponseStatus
-from .instrument_files import CheckedInstrument
-from .models import (
-    Answer,
-    Instrument,
-    Invitation,
-    Item,
-    Response,
-    ScoringRule,
-    TeamSurveySettings,
-)
-from .permissions import can_change_team_settings, can_enter_for, can_invite, roles_of
-from .scoring import ItemSpec, RuleSpec, domain_scores
+from ..choices import STAFF_CHANNELS, Channel, Domain, ResponseStatus
+from ..models import Answer, Instrument, Invitation, Item, Response
+from ..permissions import can_enter_for, roles_of
+from ..scoring import ItemSpec, RuleSpec, domain_scores
+from ..selectors import active_instrument
+from .access import audit_checkin_access
 
-BUILT_IN_KEY = "hope-control-opportunity"
 SCORE_FIELDS = {domain: f"{domain}_score" for domain in Domain.values}
-
-
-# --- small helpers --------------------------------------------------------------------------
-
-
-INVITATION_ACTOR = "The person, through their one-time check-in link"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def audit_checkin_access(
-    *,
-    audit: AuditContext,
-    person: ServiceUser,
-    resource: str,
-    action: str = AccessAction.READ,
-) -> None:
-    """Audit a check-in read or change. Nobody signed in and no named system actor means the
-    person through their own one-time link: nothing else lets anyone in without signing in."""
-    if not audit.names_somebody:
-        audit = audit.without_user(INVITATION_ACTOR)
-    access_record(audit=audit, service_user=person, action=action, resource=resource)
-
-
-def team_settings_for(team: Team) -> TeamSurveySettings:
-    """The team's check-in settings, or the defaults (unsaved) where it has none."""
-    found = TeamSurveySettings.objects.filter(team=team).first()
-    return found or TeamSurveySettings(team=team)
-
-
-def active_instrument() -> Instrument:
-    """The newest active version of the built-in check-in."""
-    instrument = (
-        Instrument.objects.filter(key=BUILT_IN_KEY, active=True).order_by("-version").first()
-    )
-    if instrument is None:
-        raise ValidationError("The check-in is not set up: run the migrations.")
-    return instrument
-
-
-# --- instruments ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def instrument_load(*, checked: CheckedInstrument) -> tuple[Instrument, bool]:
-    """Store a checked instrument file as (key, version). Returns the instrument and whether
-    it is new. A version that already has responses is never changed: load a new version."""
-    instrument = (
-        Instrument.objects.select_for_update()
-        .filter(key=checked.key, version=checked.version)
-        .first()
-    )
-    created = instrument is None
-    if instrument is not None and instrument.has_responses():
-        raise ValidationError(
-            f"Version {checked.version} of '{checked.key}' already has responses, so it cannot "
-            f"change. Give the file version {checked.version + 1} (or higher) and load it again."
-        )
-    if instrument is None:
-        instrument = Instrument(key=checked.key, version=checked.version)
-    instrument.title = checked.title
-    instrument.introduction = checked.introduction
-    instrument.licence_note = checked.licence_note
-    instrument.full_clean()
-    instrument.save()
-    instrument.items.all().delete()
-    instrument.scoring_rules.all().delete()
-    Item.objects.bulk_create(
-        Item(
-            instrument=instrument,
-            number=item.number,
-            text=item.text,
-            hint=item.hint,
-            domain=item.domain,
-            scale=item.scale,
-            reverse_scored=item.reverse,
-        )
-        for item in sorted(checked.items, key=lambda i: i.number)
-    )
-    ScoringRule.objects.bulk_create(
-        ScoringRule(
-            instrument=instrument,
-            domain=rule.domain,
-            method=rule.method,
-            min_answered=rule.min_answered,
-            lookup=rule.lookup,
-        )
-        for rule in checked.rules
-    )
-    return instrument, created
-
-
-# --- responses -----------------------------------------------------------------------------
 
 
 def instrument_specs(instrument: Instrument) -> tuple[list[ItemSpec], list[RuleSpec]]:
@@ -297,7 +183,7 @@ def _score_and_close(
 
 
 def _after_submit(response: Response) -> None:
-    from . import tasks
+    from .. import tasks
 
     transaction.on_commit(lambda: tasks.tell_coordinator_of_checkin.delay(response.pk))
 
@@ -464,181 +350,3 @@ def _same_request(response: Response, *, actor: User, service_user: ServiceUser)
     if response.status != ResponseStatus.SUBMITTED:
         raise ValidationError({"idempotency_key": "This key belongs to an unsent check-in."})
     return response
-
-
-# --- invitations ---------------------------------------------------------------------------
-
-
-def _new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-@transaction.atomic
-def invitation_create(*, actor: User, service_user: ServiceUser, audit: AuditContext) -> Invitation:
-    """Invite a person to a check-in. An unused, unexpired invitation is reused, not doubled.
-
-    The link is made separately (`invitation_issue_link`), to be shown once or emailed.
-    """
-    if not can_invite(actor, service_user):
-        raise ValidationError("You cannot invite this person.")
-    ServiceUser.objects.select_for_update().filter(pk=service_user.pk).first()
-    now = timezone.now()
-    open_invitation = (
-        Invitation.objects.filter(
-            service_user=service_user, used_at__isnull=True, expires_at__gt=now
-        )
-        .order_by("-expires_at")
-        .first()
-    )
-    if open_invitation is not None:
-        return open_invitation
-    days = team_settings_for(service_user.team).link_valid_days
-    _, unusable_hash = _new_token()  # no link works until one is issued
-    invitation = Invitation(
-        service_user=service_user,
-        instrument=active_instrument(),
-        token_hash=unusable_hash,
-        created_by=actor,
-        expires_at=now + datetime.timedelta(days=days),
-    )
-    invitation.full_clean()
-    invitation.save()
-    audit_checkin_access(
-        audit=audit,
-        person=service_user,
-        resource="check-in invitation",
-        action=AccessAction.CREATE,
-    )
-    return invitation
-
-
-@transaction.atomic
-def invitation_issue_link(*, invitation: Invitation, audit: AuditContext) -> str:
-    """A new link for the invitation; any earlier link for it stops working. Returns the token."""
-    token, token_hash = _new_token()
-    Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
-    invitation.token_hash = token_hash
-    audit_checkin_access(
-        audit=audit,
-        person=invitation.service_user,
-        resource="check-in invitation link",
-        action=AccessAction.CHANGE,
-    )
-    return token
-
-
-def invitation_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("surveys:invitation", kwargs={"token": token})
-
-
-@transaction.atomic
-def invitations_for_caseload(
-    *, actor: User, people: list[ServiceUser], audit: AuditContext
-) -> tuple[int, int]:
-    """Invite each person who may be invited; email those with an address. Returns
-    (invited, to be emailed)."""
-    invited = emailed = 0
-    for person in people:
-        if not can_invite(actor, person):
-            continue
-        invitation = invitation_create(actor=actor, service_user=person, audit=audit)
-        invited += 1
-        if person.user_id and person.user and person.user.email:
-            invitation_email_later(invitation)
-            emailed += 1
-    return invited, emailed
-
-
-def invitation_email_later(invitation: Invitation) -> None:
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.email_invitation.delay(invitation.pk))
-
-
-def invitation_email(*, invitation_id: int, audit: AuditContext, reminder: bool = False) -> bool:
-    """Email the person a fresh link to their invitation. False if there is nothing to send."""
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("service_user__user", "service_user__team")
-            .filter(pk=invitation_id)
-            .first()
-        )
-        if invitation is None or invitation.used_at or invitation.expires_at <= timezone.now():
-            return False
-        login = invitation.service_user.user
-        if login is None or not login.email:
-            return False
-        if reminder and invitation.reminded_at is not None:
-            return False
-        token = invitation_issue_link(invitation=invitation, audit=audit)
-        if reminder:
-            invitation.reminded_at = timezone.now()
-            invitation.save(update_fields=["reminded_at"])
-        address = login.email
-        expires = in_trust_zone(invitation.expires_at)
-        url = invitation_url(token)
-        item_count = invitation.instrument.items.count()
-    subject = "A reminder: your check-in" if reminder else "Your check-in"
-    body = (
-        "Hello,\n\n"
-        "Your mental health team would like to know how you are doing. The check-in has "
-        f"{item_count} short statements and takes about 5 minutes.\n\n"
-        f"Open this link to start: {url}\n\n"
-        f"The link works until {expires:%-d %B %Y}. It can be used once. Any earlier link we "
-        "sent you no longer works.\n\n"
-        "If you did not expect this email, you can ignore it.\n"
-    )
-    send_mail(subject, body, None, [address])
-    return True
-
-
-def invitations_due_a_reminder() -> list[int]:
-    """Open invitations whose team's reminder time has passed and that have not been reminded."""
-    from django.db.models import F, Value
-    from django.db.models.functions import Coalesce
-
-    now = timezone.now()
-    candidates = (
-        Invitation.objects.filter(
-            used_at__isnull=True,
-            expires_at__gt=now,
-            reminded_at__isnull=True,
-            service_user__user__isnull=False,
-        )
-        .exclude(service_user__user__email="")
-        .annotate(
-            days=Coalesce(
-                F("service_user__team__survey_settings__reminder_after_days"),
-                Value(TeamSurveySettings.DEFAULT_REMINDER_DAYS),
-            )
-        )
-        .values_list("pk", "created_at", "days")
-    )
-    return [
-        pk for pk, created, days in candidates if created + datetime.timedelta(days=days) <= now
-    ]
-
-
-# --- team settings -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def team_settings_update(
-    *, actor: User, team: Team, cycle_months: int, link_valid_days: int, reminder_after_days: int
-) -> TeamSurveySettings:
-    if not can_change_team_settings(actor, team):
-        raise ValidationError("You cannot change this team's check-in settings.")
-    if reminder_after_days >= link_valid_days:
-        raise ValidationError(
-            {"reminder_after_days": "Send the reminder before the link stops working."}
-        )
-    found = TeamSurveySettings.objects.select_for_update().filter(team=team).first()
-    team_settings = found or TeamSurveySettings(team=team)
-    team_settings.cycle_months = cycle_months
-    team_settings.link_valid_days = link_valid_days
-    team_settings.reminder_after_days = reminder_after_days
-    team_settings.full_clean()
-    team_settings.save()
-    return team_settings

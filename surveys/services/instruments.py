@@ -1,0 +1,58 @@
+"""Loading a checked instrument file as a stored, versioned instrument."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ..instrument_files import CheckedInstrument
+from ..models import Instrument, Item, ScoringRule
+
+
+@transaction.atomic
+def instrument_load(*, checked: CheckedInstrument) -> tuple[Instrument, bool]:
+    """Store a checked instrument file as (key, version). Returns the instrument and whether
+    it is new. A version that already has responses is never changed: load a new version."""
+    instrument = (
+        Instrument.objects.select_for_update()
+        .filter(key=checked.key, version=checked.version)
+        .first()
+    )
+    created = instrument is None
+    if instrument is not None and instrument.has_responses():
+        raise ValidationError(
+            f"Version {checked.version} of '{checked.key}' already has responses, so it cannot "
+            f"change. Give the file version {checked.version + 1} (or higher) and load it again."
+        )
+    if instrument is None:
+        instrument = Instrument(key=checked.key, version=checked.version)
+    instrument.title = checked.title
+    instrument.introduction = checked.introduction
+    instrument.licence_note = checked.licence_note
+    instrument.full_clean()
+    instrument.save()
+    instrument.items.all().delete()
+    instrument.scoring_rules.all().delete()
+    Item.objects.bulk_create(
+        Item(
+            instrument=instrument,
+            number=item.number,
+            text=item.text,
+            hint=item.hint,
+            domain=item.domain,
+            scale=item.scale,
+            reverse_scored=item.reverse,
+        )
+        for item in sorted(checked.items, key=lambda i: i.number)
+    )
+    ScoringRule.objects.bulk_create(
+        ScoringRule(
+            instrument=instrument,
+            domain=rule.domain,
+            method=rule.method,
+            min_answered=rule.min_answered,
+            lookup=rule.lookup,
+        )
+        for rule in checked.rules
+    )
+    return instrument, created

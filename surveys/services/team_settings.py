@@ -1,0 +1,31 @@
+"""A team's check-in settings: cycle, link lifetime and reminder."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from directory.models import Team, User
+
+from ..models import TeamSurveySettings
+from ..permissions import can_change_team_settings
+
+
+@transaction.atomic
+def team_settings_update(
+    *, actor: User, team: Team, cycle_months: int, link_valid_days: int, reminder_after_days: int
+) -> TeamSurveySettings:
+    if not can_change_team_settings(actor, team):
+        raise ValidationError("You cannot change this team's check-in settings.")
+    if reminder_after_days >= link_valid_days:
+        raise ValidationError(
+            {"reminder_after_days": "Send the reminder before the link stops working."}
+        )
+    found = TeamSurveySettings.objects.select_for_update().filter(team=team).first()
+    team_settings = found or TeamSurveySettings(team=team)
+    team_settings.cycle_months = cycle_months
+    team_settings.link_valid_days = link_valid_days
+    team_settings.reminder_after_days = reminder_after_days
+    team_settings.full_clean()
+    team_settings.save()
+    return team_settings
