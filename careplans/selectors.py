@@ -12,7 +12,7 @@ from django.utils import timezone
 from directory.models import ServiceUser, User
 
 from .choices import PlanStatus
-from .models import REVIEW_SOON_DAYS, PlanComment, PlanVersion, RecoveryPlan
+from .models import PlanComment, PlanVersion, RecoveryPlan, review_state_of
 from .permissions import plans_visible_to
 from .versions import plan_with_parts
 
@@ -35,30 +35,20 @@ def plan_summaries_for(
     """Plan status and review flags for a page of people, in one query. People without a plan
     are absent from the answer."""
     today = today or timezone.localdate()
-    soon = today + datetime.timedelta(days=REVIEW_SOON_DAYS)
     labels = dict(PlanStatus.choices)
     rows = RecoveryPlan.objects.filter(service_user_id__in=list(service_user_ids)).values_list(
         "service_user_id", "public_id", "status", "review_due_on"
     )
     summaries = {}
     for person_id, public_id, status, due in rows:
-        live = status in (PlanStatus.AGREED, PlanStatus.DRAFT) and due is not None
-        if not live:
-            due_flags = (False, False)
-        else:
-            assert due is not None
-            due_flags = (due < today, today <= due <= soon)
-        overdue_or_today = live and due is not None and due <= today
-        shown = (
-            PlanStatus.REVIEW_DUE if status == PlanStatus.AGREED and overdue_or_today else status
-        )
+        state = review_state_of(status, due, today)
         summaries[person_id] = PlanSummary(
             public_id=str(public_id),
-            status=shown,
-            status_label=labels[shown],
+            status=state.shown_status,
+            status_label=labels[state.shown_status],
             review_due_on=due,
-            review_overdue=due_flags[0],
-            review_soon=due_flags[1],
+            review_overdue=state.overdue,
+            review_soon=state.soon,
         )
     return summaries
 

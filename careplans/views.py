@@ -49,7 +49,6 @@ from .forms import (
     part_form_class,
 )
 from .models import (
-    REVIEW_SOON_DAYS,
     TEXT_PARTS,
     CrisisContact,
     Goal,
@@ -210,7 +209,7 @@ class PlanView(PlanPageMixin, TemplateView):
         context["may_read_checkins"] = can_view_checkins(user, self.person)
         if context["may_read_checkins"]:
             context["checkins"] = checkin_overview(person=self.person)
-        today = timezone.localdate()
+        review = plan.review_state(timezone.localdate())
         snapshot = plan_snapshot(plan)
         comments: dict[str, list] = {}
         for comment in plan.comments.all():
@@ -221,11 +220,11 @@ class PlanView(PlanPageMixin, TemplateView):
             contacts=list(plan.crisis_contacts.all()),
             supporters=list(plan.supporters.all()),
             comments=comments,
-            shown_status=plan.shown_status(today),
-            status_label=dict(PlanStatus.choices)[plan.shown_status(today)],
-            review_overdue=plan.review_due_on is not None and plan.review_due_on < today,
-            review_soon=plan.review_due_on is not None
-            and today <= plan.review_due_on <= today + datetime.timedelta(days=REVIEW_SOON_DAYS),
+            shown_status=review.shown_status,
+            status_label=dict(PlanStatus.choices)[review.shown_status],
+            review=review,
+            review_overdue=review.overdue,
+            review_soon=review.soon,
             versions=list(versions_of(plan)),
         )
         return context
