@@ -6,13 +6,22 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from directory.models import ServiceUser, User
 
 from .choices import PlanStatus
-from .models import PlanComment, PlanVersion, RecoveryPlan, review_state_of
+from .models import (
+    DEFAULT_REVIEW_INTERVAL_MONTHS,
+    GoalStep,
+    PlanComment,
+    PlanVersion,
+    RecoveryPlan,
+    TrustPlanSettings,
+    review_state_of,
+)
 from .permissions import plans_visible_to
 from .versions import plan_with_parts
 
@@ -51,6 +60,23 @@ def plan_summaries_for(
             review_soon=state.soon,
         )
     return summaries
+
+
+def plan_for(person: ServiceUser) -> RecoveryPlan | None:
+    """A person's plan on its own, without its parts: one query."""
+    return RecoveryPlan.objects.filter(service_user=person).first()
+
+
+def items_of(model: type[models.Model], plan: RecoveryPlan) -> QuerySet:
+    """The goals, steps, crisis contacts or supporters of one plan."""
+    scope = "goal__plan" if model is GoalStep else "plan"
+    return model._default_manager.filter(**{scope: plan})
+
+
+def review_interval_months(*, trust_id: int) -> int:
+    """Months between a plan's agreement and its next review, in this trust."""
+    settings_row = TrustPlanSettings.objects.filter(trust_id=trust_id).first()
+    return settings_row.review_interval_months if settings_row else DEFAULT_REVIEW_INTERVAL_MONTHS
 
 
 def plan_of(person: ServiceUser) -> RecoveryPlan | None:

@@ -22,7 +22,7 @@ from .items import (
     supporter_update,
 )
 from .plan import plan_close, plan_create, plan_part_update
-from .reviews import plan_review_record, review_interval_months
+from .reviews import plan_review_record
 
 __all__ = [
     "RESOURCE",
@@ -38,7 +38,6 @@ __all__ = [
     "plan_create",
     "plan_part_update",
     "plan_review_record",
-    "review_interval_months",
     "step_add",
     "step_move",
     "step_update",

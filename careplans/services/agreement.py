@@ -19,9 +19,9 @@ from directory.models import User
 from ..choices import AgreementMethod, PlanStatus
 from ..models import PlanComment, PlanVersion, RecoveryPlan
 from ..permissions import can_agree_plan_of, can_comment_on_plan_of, can_edit_plan_of
+from ..selectors import review_interval_months
 from ..versions import plan_snapshot
 from .base import audit_plan, earlier_submission, save_new
-from .reviews import review_interval_months
 
 
 @transaction.atomic

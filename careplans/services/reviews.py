@@ -1,4 +1,4 @@
-"""Plan reviews: how often a trust reviews plans, and recording a review."""
+"""Recording a plan review: the ratings, what was said, and when to review next."""
 
 from __future__ import annotations
 
@@ -14,18 +14,11 @@ from directory.choices import AccessAction
 from directory.models import User
 
 from ..models import (
-    DEFAULT_REVIEW_INTERVAL_MONTHS,
     Goal,
     PlanReview,
     RecoveryPlan,
-    TrustPlanSettings,
 )
 from .base import audit_plan, plan_changed, require_editor
-
-
-def review_interval_months(*, trust_id: int) -> int:
-    settings_row = TrustPlanSettings.objects.filter(trust_id=trust_id).first()
-    return settings_row.review_interval_months if settings_row else DEFAULT_REVIEW_INTERVAL_MONTHS
 
 
 @transaction.atomic
