@@ -6,12 +6,12 @@ the save when someone else saved in the meantime.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 
+from common.forms import RevisionMixin, SubmissionMixin
 from nhsuk_forms.forms import DateField, NhsFormHelperMixin
 
 from .choices import AgreementMethod, GoalStatus, LifeArea, PlanPart, StepWho, SupporterKind
@@ -32,21 +32,6 @@ TEXT_HINTS = {
     "treatment_preferences": "Medicines, places and approaches the person prefers or refuses.",
 }
 PROGRESS_CHOICES = [("", "Not rated yet")] + [(str(n), str(n)) for n in range(1, 11)]
-
-
-class RevisionMixin(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
-class SubmissionMixin(forms.Form):
-    """A fresh id per add form: it becomes the new row's id, so a double submit adds once."""
-
-    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission", uuid.uuid4())
 
 
 def part_form_class(part: str) -> type[forms.Form]:

@@ -1,5 +1,6 @@
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -32,6 +33,31 @@ TEXT_PARTS: dict[str, tuple[str, ...]] = {
         "treatment_preferences",
     ),
 }
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Where a plan stands against its review date: overdue, due soon, or fine."""
+
+    shown_status: str  # the status as people see it: an agreed plan past its date is review due
+    due_on: datetime.date | None
+    days: int | None  # days until the review is due, negative once overdue; None if not live
+    overdue: bool
+    soon: bool
+
+
+def review_state_of(status: str, due_on: datetime.date | None, today: datetime.date) -> ReviewState:
+    """The review state of a plan with this status and review date, on `today`.
+
+    Only a draft or agreed plan with a review date is reviewed; a closed plan never is.
+    """
+    if status not in (PlanStatus.AGREED, PlanStatus.DRAFT) or due_on is None:
+        return ReviewState(status, due_on, days=None, overdue=False, soon=False)
+    days = (due_on - today).days
+    shown = PlanStatus.REVIEW_DUE if status == PlanStatus.AGREED and days <= 0 else status
+    return ReviewState(
+        shown, due_on, days=days, overdue=days < 0, soon=0 <= days <= REVIEW_SOON_DAYS
+    )
 
 
 class TrustPlanSettings(models.Model):
@@ -126,15 +152,12 @@ class RecoveryPlan(models.Model):
     def revision_of(self, part: str) -> int:
         return getattr(self, f"{part}_revision")
 
+    def review_state(self, today: datetime.date) -> ReviewState:
+        return review_state_of(self.status, self.review_due_on, today)
+
     def shown_status(self, today: datetime.date) -> str:
         """The status as people see it: an agreed plan past its review date is due for review."""
-        if (
-            self.status == PlanStatus.AGREED
-            and self.review_due_on is not None
-            and self.review_due_on <= today
-        ):
-            return PlanStatus.REVIEW_DUE
-        return self.status
+        return self.review_state(today).shown_status
 
 
 class Goal(models.Model):

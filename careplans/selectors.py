@@ -6,13 +6,22 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from directory.models import ServiceUser, User
 
 from .choices import PlanStatus
-from .models import REVIEW_SOON_DAYS, PlanComment, PlanVersion, RecoveryPlan
+from .models import (
+    DEFAULT_REVIEW_INTERVAL_MONTHS,
+    GoalStep,
+    PlanComment,
+    PlanVersion,
+    RecoveryPlan,
+    TrustPlanSettings,
+    review_state_of,
+)
 from .permissions import plans_visible_to
 from .versions import plan_with_parts
 
@@ -35,32 +44,39 @@ def plan_summaries_for(
     """Plan status and review flags for a page of people, in one query. People without a plan
     are absent from the answer."""
     today = today or timezone.localdate()
-    soon = today + datetime.timedelta(days=REVIEW_SOON_DAYS)
     labels = dict(PlanStatus.choices)
     rows = RecoveryPlan.objects.filter(service_user_id__in=list(service_user_ids)).values_list(
         "service_user_id", "public_id", "status", "review_due_on"
     )
     summaries = {}
     for person_id, public_id, status, due in rows:
-        live = status in (PlanStatus.AGREED, PlanStatus.DRAFT) and due is not None
-        if not live:
-            due_flags = (False, False)
-        else:
-            assert due is not None
-            due_flags = (due < today, today <= due <= soon)
-        overdue_or_today = live and due is not None and due <= today
-        shown = (
-            PlanStatus.REVIEW_DUE if status == PlanStatus.AGREED and overdue_or_today else status
-        )
+        state = review_state_of(status, due, today)
         summaries[person_id] = PlanSummary(
             public_id=str(public_id),
-            status=shown,
-            status_label=labels[shown],
+            status=state.shown_status,
+            status_label=labels[state.shown_status],
             review_due_on=due,
-            review_overdue=due_flags[0],
-            review_soon=due_flags[1],
+            review_overdue=state.overdue,
+            review_soon=state.soon,
         )
     return summaries
+
+
+def plan_for(person: ServiceUser) -> RecoveryPlan | None:
+    """A person's plan on its own, without its parts: one query."""
+    return RecoveryPlan.objects.filter(service_user=person).first()
+
+
+def items_of(model: type[models.Model], plan: RecoveryPlan) -> QuerySet:
+    """The goals, steps, crisis contacts or supporters of one plan."""
+    scope = "goal__plan" if model is GoalStep else "plan"
+    return model._default_manager.filter(**{scope: plan})
+
+
+def review_interval_months(*, trust_id: int) -> int:
+    """Months between a plan's agreement and its next review, in this trust."""
+    settings_row = TrustPlanSettings.objects.filter(trust_id=trust_id).first()
+    return settings_row.review_interval_months if settings_row else DEFAULT_REVIEW_INTERVAL_MONTHS
 
 
 def plan_of(person: ServiceUser) -> RecoveryPlan | None:

@@ -3,9 +3,15 @@
 Services raise Django's `ValidationError` (by field, as a list, or as one plain message) or
 `StaleEdit`; a page shows each message beside the field it is about when the form has that
 field, and at the top of the form otherwise, so no shape of error can turn into a 500.
+
+Also the hidden fields every edit and add form carries: the revision an edit started from, and
+the fresh id that makes a double submit of an add form add once.
 """
 
 from __future__ import annotations
+
+import uuid
+from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -26,3 +32,20 @@ def add_service_error(form: forms.BaseForm, error: ValidationError | StaleEdit) 
         form.add_error(
             field if field != NON_FIELD_ERRORS and field in form.fields else None, messages
         )
+
+
+class RevisionMixin(forms.Form):
+    """The revision an edit started from; the service refuses the save if it moved on."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SubmissionMixin(forms.Form):
+    """A fresh id per add form: it becomes the new row's id, so a double submit adds once."""
+
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())

@@ -1,0 +1,183 @@
+"""The plan page, printing, starting and closing a plan, and editing its free-text parts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from directory.audit import AuditedRequestMixin
+from directory.models import ServiceUser
+from directory.permissions import roles_of
+from surveys.permissions import can_view_checkins
+from surveys.selectors import checkin_overview
+
+from .. import services
+from ..choices import PlanStatus
+from ..forms import (
+    part_form_class,
+)
+from ..models import TEXT_PARTS
+from ..permissions import can_agree_plan_of, can_comment_on_plan_of, can_edit_plan_of
+from ..selectors import plan_of, versions_of
+from ..versions import plan_snapshot
+from .base import (
+    PART_SLUGS,
+    PART_TITLES,
+    PlanFormView,
+    PlanPageMixin,
+    audit_read,
+    text_parts,
+)
+
+
+class OwnPlanView(LoginRequiredMixin, AuditedRequestMixin, View):
+    """A service user's way to their own plan, from the header."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        person_id = roles_of(request.user).service_user_id
+        if person_id is None:
+            raise PermissionDenied
+        person = ServiceUser.objects.get(pk=person_id)
+        return HttpResponseRedirect(
+            reverse("careplans:plan", kwargs={"public_id": person.public_id})
+        )
+
+
+class PlanView(PlanPageMixin, TemplateView):
+    """The whole plan, crisis contacts first; edit links for those who may edit."""
+
+    template_name = "careplans/plan_detail.html"
+    plan_required = False
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(self.base_context())
+        context["breadcrumbs"] = context["breadcrumbs"][:-1]
+        user = self.request.user
+        context["can_edit"] = can_edit_plan_of(user, self.person) and (
+            self.plan is None or self.plan.status != PlanStatus.CLOSED
+        )
+        context["can_agree"] = can_agree_plan_of(user, self.person)
+        context["can_comment"] = can_comment_on_plan_of(user, self.person)
+        plan = plan_of(self.person)
+        context["plan"] = plan
+        audit_read(self.audit, self.person)
+        if plan is None:
+            return context
+        # The journey sits beside the plan for those who may read the person's check-ins.
+        context["may_read_checkins"] = can_view_checkins(user, self.person)
+        if context["may_read_checkins"]:
+            context["checkins"] = checkin_overview(person=self.person)
+        review = plan.review_state(timezone.localdate())
+        snapshot = plan_snapshot(plan)
+        comments: dict[str, list] = {}
+        for comment in plan.comments.all():
+            comments.setdefault(comment.part, []).append(comment)
+        context.update(
+            text_parts=text_parts(snapshot),
+            goals=list(plan.goals.all()),
+            contacts=list(plan.crisis_contacts.all()),
+            supporters=list(plan.supporters.all()),
+            comments=comments,
+            shown_status=review.shown_status,
+            status_label=dict(PlanStatus.choices)[review.shown_status],
+            review=review,
+            review_overdue=review.overdue,
+            review_soon=review.soon,
+            versions=list(versions_of(plan)),
+        )
+        return context
+
+
+class PlanPrintView(PlanView):
+    """The whole plan on paper: no navigation, print styles."""
+
+    template_name = "careplans/plan_print.html"
+    plan_required = True
+
+
+class PlanStartView(PlanPageMixin, TemplateView):
+    """Start a plan with the person. A second start (double submit) opens the same plan."""
+
+    template_name = "careplans/plan_start.html"
+    need = "edit"
+    plan_required = False
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.plan is not None:
+            return HttpResponseRedirect(self.plan_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(self.base_context())
+        audit_read(self.audit, self.person)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        services.plan_create(actor=self.actor, service_user=self.person, audit=self.audit)
+        messages.success(
+            request, "The plan has been started. Write it with the person, in their words."
+        )
+        return HttpResponseRedirect(self.plan_url())
+
+
+class PlanCloseView(PlanPageMixin, TemplateView):
+    """Close the plan when the person leaves the service; its versions stay readable."""
+
+    template_name = "careplans/plan_close.html"
+    need = "edit"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(self.base_context())
+        audit_read(self.audit, self.person)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.current_plan.status != PlanStatus.CLOSED:
+            services.plan_close(actor=self.actor, plan=self.current_plan, audit=self.audit)
+        messages.success(request, "The plan has been closed.")
+        return HttpResponseRedirect(self.plan_url())
+
+
+class PartEditView(PlanFormView):
+    """About me, keeping well, or crisis and contingency: one part, one page."""
+
+    def prepare(self) -> None:
+        if self.kwargs["part"] not in PART_SLUGS:
+            raise Http404
+        self.part = PART_SLUGS[self.kwargs["part"]]
+        self.title = PART_TITLES[self.part]
+
+    def get_form_class(self) -> type[forms.Form]:
+        return part_form_class(self.part)
+
+    def get_item(self) -> Any:
+        return self.plan
+
+    def item_values(self, item: Any) -> dict[str, Any]:
+        values = {name: getattr(item, name) for name in TEXT_PARTS[self.part]}
+        values["revision"] = item.revision_of(self.part)
+        return values
+
+    def perform(self, form: forms.Form) -> str:
+        data = form.cleaned_data
+        services.plan_part_update(
+            actor=self.actor,
+            plan=self.current_plan,
+            part=self.part,
+            revision=data["revision"],
+            values={name: data[name] for name in TEXT_PARTS[self.part]},
+            audit=self.audit,
+        )
+        return f"{self.title} has been saved."
