@@ -28,3 +28,34 @@ class Channel(models.TextChoices):
 
 
 STAFF_CHANNELS = (Channel.STAFF_PAPER, Channel.STAFF_PHONE)
+
+
+class DomainKind(models.TextChoices):
+    """How a domain is read in league tables."""
+
+    WELLBEING = "wellbeing", "How the person is doing (shown as distance travelled)"
+    SERVICE = "service", "How much the team helped (ranked by level)"
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+    ROLLING_12 = "rolling_12", "12 months to the end of the month"
+
+
+class Measure(models.TextChoices):
+    LEVEL = "level", "Score"
+    CHANGE = "change", "Change since first check-in with the team"
+
+
+class RollupKind(models.TextChoices):
+    FULL = "full", "Full recompute"
+    INCREMENTAL = "incremental", "Update of changed team-periods"
+    NIGHTLY = "nightly", "Nightly recompute"
+
+
+class RollupStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Running"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Failed"

@@ -123,6 +123,9 @@ TIME_ZONE = "Europe/London"
 # The zone a trust counts its days, review dates and months in (common.dates), whatever the
 # server's clock says.
 TRUST_TIME_ZONE = env("TRUST_TIME_ZONE", default="Europe/London")
+# League tables show no mean resting on fewer responses than this (NHS Digital suppresses below
+# 8 for secondary care below national level); such rows read "too few responses".
+LEAGUE_SUPPRESSION_THRESHOLD = env.int("LEAGUE_SUPPRESSION_THRESHOLD", default=8)
 USE_I18N = True
 USE_TZ = True
 

@@ -1,7 +1,7 @@
-"""Instruments (questionnaires as data), the answers people give, and invitations to answer.
+"""The answers people give, the invitations that ask for them, and each team's check-in cycle.
 
-An instrument version that has responses never changes: its items, scales and scoring rules are
-what those responses mean. Editing an instrument means loading a new version.
+A response is a draft until sent, then scored and fixed; its scores are stored one row per
+domain (`ResponseScore`) with what the league tables group by copied onto the row.
 """
 
 from __future__ import annotations
@@ -10,166 +10,13 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from directory.models import ServiceUser, Team
 
-from .choices import Channel, Domain, ResponseStatus, ScoringMethod
-
-FROZEN_MESSAGE = (
-    "This instrument version already has responses, so it cannot change. Load a new version."
-)
-
-
-class Instrument(models.Model):
-    """One version of a questionnaire: its items, scale and scoring rules are data."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    key = models.SlugField(max_length=60, help_text="Stable name shared by every version.")
-    version = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
-    introduction = models.TextField(blank=True)
-    licence_note = models.TextField(
-        blank=True, help_text="Who wrote the wording and on what terms the trust uses it."
-    )
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["key", "-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["key", "version"], name="instrument_key_version_unique"
-            ),
-            models.CheckConstraint(condition=models.Q(version__gte=1), name="instrument_version_1"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} (version {self.version})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk and self.has_responses():
-            stored = Instrument.objects.filter(pk=self.pk).values(*_INSTRUMENT_CONTENT).first()
-            if stored and any(stored[name] != getattr(self, name) for name in _INSTRUMENT_CONTENT):
-                raise ValidationError(FROZEN_MESSAGE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.has_responses():
-            raise ValidationError(FROZEN_MESSAGE)
-        return super().delete(*args, **kwargs)
-
-    def clean(self) -> None:
-        super().clean()
-        if self.pk and self.has_responses():
-            stored = Instrument.objects.filter(pk=self.pk).values(*_INSTRUMENT_CONTENT).first()
-            if stored and any(stored[name] != getattr(self, name) for name in _INSTRUMENT_CONTENT):
-                raise ValidationError(FROZEN_MESSAGE)
-
-    def has_responses(self) -> bool:
-        return self.pk is not None and Response.objects.filter(instrument_id=self.pk).exists()
-
-
-# What a response's meaning depends on; `active` may still be switched on and off.
-_INSTRUMENT_CONTENT = ("key", "version", "title", "introduction", "licence_note")
-
-
-class _FrozenWithInstrument(models.Model):
-    """A part of an instrument: refuses to change once the instrument has responses."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.instrument_id and Instrument(pk=self.instrument_id).has_responses():  # type: ignore[attr-defined]
-            raise ValidationError(FROZEN_MESSAGE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.instrument_id and Instrument(pk=self.instrument_id).has_responses():  # type: ignore[attr-defined]
-            raise ValidationError(FROZEN_MESSAGE)
-        return super().delete(*args, **kwargs)
-
-    def clean(self) -> None:
-        super().clean()
-        if self.instrument_id and Instrument(pk=self.instrument_id).has_responses():  # type: ignore[attr-defined]
-            raise ValidationError(FROZEN_MESSAGE)
-
-
-class Item(_FrozenWithInstrument):
-    """One statement or question of an instrument, answered on a scale of labelled points.
-
-    `scale` is a list of {"value": int, "label": str}, lowest value first. A reverse-scored item
-    counts as (lowest + highest - value).
-    """
-
-    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
-    number = models.PositiveSmallIntegerField()
-    text = models.CharField(max_length=500)
-    hint = models.CharField(max_length=300, blank=True)
-    domain = models.CharField(max_length=16, choices=Domain.choices)
-    scale = models.JSONField()
-    reverse_scored = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["instrument", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["instrument", "number"], name="item_number_unique"),
-            models.CheckConstraint(
-                condition=models.Q(domain__in=Domain.values), name="item_domain_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.number}. {self.text}"
-
-    @property
-    def scale_values(self) -> list[int]:
-        return [int(point["value"]) for point in self.scale]
-
-    def label_for(self, value: int | None) -> str:
-        for point in self.scale:
-            if int(point["value"]) == value:
-                return str(point["label"])
-        return ""
-
-
-class ScoringRule(_FrozenWithInstrument):
-    """How one domain of an instrument is scored.
-
-    The mean or sum of the answered items counts only when at least `min_answered` items of the
-    domain were answered. An optional `lookup` maps each raw sum (as a string key) to the score
-    reported, as some published measures do.
-    """
-
-    instrument = models.ForeignKey(
-        Instrument, on_delete=models.CASCADE, related_name="scoring_rules"
-    )
-    domain = models.CharField(max_length=16, choices=Domain.choices)
-    method = models.CharField(max_length=8, choices=ScoringMethod.choices)
-    min_answered = models.PositiveSmallIntegerField(default=1)
-    lookup = models.JSONField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["instrument", "domain"]
-        constraints = [
-            models.UniqueConstraint(fields=["instrument", "domain"], name="scoring_rule_unique"),
-            models.CheckConstraint(
-                condition=models.Q(domain__in=Domain.values), name="scoring_rule_domain_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(method__in=ScoringMethod.values),
-                name="scoring_rule_method_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(min_answered__gte=1), name="scoring_rule_min_answered_1"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_domain_display()}: {self.get_method_display()}"
+from ..choices import Channel, ResponseStatus
+from .instruments import Instrument, Item
 
 
 class TeamSurveySettings(models.Model):
@@ -370,3 +217,54 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.value}"
+
+
+class ResponseScore(models.Model):
+    """One domain's score of one sent response, with what the league tables group by copied on.
+
+    Written in the same transaction as the response is sent. The trust, team (the person's team
+    at the moment of sending), period (month in the trust's zone) and the instrument's key sit on
+    the row, so a rollup reads one narrow table and never joins or computes dates per row.
+    `change` is the distance travelled: this score minus the person's first sent score with the
+    same team, instrument key and domain (none on that first one). A withdrawn response keeps its
+    rows with `sent` false, so the rollup of its team-period can be redone.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="scores")
+    trust = models.ForeignKey("directory.Trust", on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="+")
+    period = models.DateField(help_text="The first day of the month the person answered in.")
+    instrument_key = models.SlugField(max_length=60)
+    domain = models.SlugField(max_length=40)
+    score = models.DecimalField(max_digits=7, decimal_places=2)
+    change = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    sent = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["response", "domain"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "domain"], name="response_score_one_per_domain"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period__day=1), name="response_score_period_is_a_month"
+            ),
+        ]
+        indexes = [
+            # What a rollup reads: sent scores of one trust and range of months, grouped by
+            # team, instrument and domain. Trust first, so the index stays shard-local.
+            models.Index(
+                fields=["trust", "period", "team", "instrument_key", "domain"],
+                condition=models.Q(sent=True),
+                name="response_score_rollup_idx",
+            ),
+            # The person's first score with a team, for distance travelled.
+            models.Index(
+                fields=["service_user", "team", "instrument_key", "domain", "period"],
+                name="response_score_person_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} {self.score} ({self.period:%Y-%m})"

@@ -1,0 +1,20 @@
+"""The check-ins' data: instruments, responses and their scores, and the league-table rollups."""
+
+from .instruments import FROZEN_MESSAGE, Instrument, Item, ScoringRule
+from .responses import Answer, Invitation, Response, ResponseScore, TeamSurveySettings
+from .rollups import RollupPending, RollupRun, TeamPeriodScore
+
+__all__ = [
+    "FROZEN_MESSAGE",
+    "Answer",
+    "Instrument",
+    "Invitation",
+    "Item",
+    "Response",
+    "ResponseScore",
+    "RollupPending",
+    "RollupRun",
+    "ScoringRule",
+    "TeamPeriodScore",
+    "TeamSurveySettings",
+]
