@@ -18,9 +18,9 @@ from common.dates import add_months, trust_today
 from directory.models import ServiceUser, Team, User
 from directory.selectors import own_caseload_for
 
-from .choices import Domain, ResponseStatus
-from .models import Instrument, Invitation, Item, Response, TeamSurveySettings
-from .permissions import can_invite
+from ..choices import Domain, ResponseStatus
+from ..models import Instrument, Invitation, Item, Response, TeamSurveySettings
+from ..permissions import can_invite
 
 JOURNEY_DOMAINS = (Domain.HOPE, Domain.CONTROL, Domain.OPPORTUNITY)
 OVERDUE_AFTER_DAYS = 28  # a check-in this long past its due date is overdue
