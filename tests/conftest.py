@@ -100,6 +100,11 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The matrix's world, made in the current transaction (a test's, or a module's)."""
     trust = TrustFactory.create(name="Fellside Test NHS Foundation Trust")
     other_trust = TrustFactory.create(name="Riverside Test NHS Trust")
     team = TeamFactory.create(trust=trust, name="North Fells CMHT")
