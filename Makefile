@@ -25,7 +25,7 @@ SCSS := $(wildcard static/scss/*.scss)
 
 LOCAL := DJANGO_SETTINGS_MODULE=recovery_site.settings.local
 
-.PHONY: help setup run test lint lint-ruff lint-format lint-types lint-layers lint-migrations \
+.PHONY: help setup run test mutants lint lint-ruff lint-format lint-types lint-layers lint-migrations \
 	check-run serve worker beat
 
 help:
@@ -98,6 +98,11 @@ check-run: setup
 test: setup
 	DJANGO_SETTINGS_MODULE=recovery_site.settings.test PYTHON=$(BIN)/python \
 		scripts/test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Plants known single-line bugs one at a time (tests/mutants.py) and fails if a test misses one.
+mutants: setup
+	DJANGO_SETTINGS_MODULE=recovery_site.settings.test PYTHON=$(BIN)/python \
+		scripts/test-services.sh $(BIN)/python -m tests.mutants
 
 lint: lint-ruff lint-format lint-types lint-layers lint-migrations
 

@@ -3,11 +3,13 @@ personas of the authorisation matrix."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 
 from directory.choices import CareRelationshipKind, TeamRole, TrustRole
 from directory.models import ServiceUser, Team, Trust, User
@@ -100,6 +102,24 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The same world, made once for a whole module in a transaction rolled back at its end.
+
+    Tests that use it need the django_db mark: each then runs in a savepoint inside this
+    transaction, so what one test writes is gone before the next, and the world is not rebuilt
+    for every case of a large matrix."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        ensure_built_in()
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def build_world() -> World:
+    """The matrix's world, made in the current transaction (a test's, or a module's)."""
     trust = TrustFactory.create(name="Fellside Test NHS Foundation Trust")
     other_trust = TrustFactory.create(name="Riverside Test NHS Trust")
     team = TeamFactory.create(trust=trust, name="North Fells CMHT")

@@ -1,0 +1,162 @@
+"""Plant each known single-line bug in turn and check the tests meant to catch it fail.
+
+Run with `make mutants` (or `python -m tests.mutants`, with the test settings and database in
+the environment). Each mutant edits one application file, runs the named tests, and puts the
+file back whatever happens. Exits non-zero if any mutant survives.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LISTS = "tests/test_who_is_listed.py"
+STALE = "tests/careplans/test_stale_edits.py"
+DATES = "tests/test_date_boundaries.py"
+
+
+@dataclass(frozen=True)
+class Mutant:
+    what: str
+    path: str
+    old: str
+    new: str
+    tests: str
+
+
+MUTANTS = [
+    Mutant(
+        "team leaders see the whole trust",
+        "directory/permissions.py",
+        'condition |= Q(**{f"{prefix}team_id__in": roles.leads})',
+        'condition |= Q(**{f"{prefix}trust_id": roles.trust_id})',
+        LISTS,
+    ),
+    Mutant(
+        "a coordinator is trusted by the coordinator link alone, whatever the team",
+        "directory/permissions.py",
+        'return Q(**{f"{prefix}team_id__in": roles.coordinates_in}) & Q(Exists(today_theirs))',
+        "return Q(Exists(today_theirs))",
+        LISTS,
+    ),
+    Mutant(
+        "a step is saved whatever revision it was read at",
+        "careplans/services.py",
+        "if compare_and_set(step, seen=revision,",
+        "if compare_and_set(step, seen=GoalStep.objects.get(pk=step.pk).revision,",
+        STALE,
+    ),
+    Mutant(
+        "a crisis contact is removed whatever revision it was read at",
+        "careplans/services.py",
+        "CrisisContact.objects.filter(pk=contact.pk, revision=revision).delete()",
+        "CrisisContact.objects.filter(pk=contact.pk).delete()",
+        STALE,
+    ),
+    Mutant(
+        "a supporter is removed whatever revision it was read at",
+        "careplans/services.py",
+        "Supporter.objects.filter(pk=supporter.pk, revision=revision).delete()",
+        "Supporter.objects.filter(pk=supporter.pk).delete()",
+        STALE,
+    ),
+    Mutant(
+        "a review due today counts as overdue",
+        "careplans/selectors.py",
+        "due_flags = (due < today,",
+        "due_flags = (due <= today,",
+        DATES,
+    ),
+    Mutant(
+        "the review-soon window loses its last day",
+        "careplans/selectors.py",
+        "today <= due <= soon)",
+        "today <= due < soon)",
+        DATES,
+    ),
+    Mutant(
+        "the plan page calls a review due today overdue",
+        "careplans/views.py",
+        "plan.review_due_on is not None and plan.review_due_on < today",
+        "plan.review_due_on is not None and plan.review_due_on <= today",
+        DATES,
+    ),
+    Mutant(
+        "an agreed plan is due for review only the day after its date",
+        "careplans/models.py",
+        "and self.review_due_on <= today",
+        "and self.review_due_on < today",
+        DATES,
+    ),
+    Mutant(
+        "a check-in is not due on its due day",
+        "surveys/selectors.py",
+        "elif today < due:",
+        "elif today <= due:",
+        DATES,
+    ),
+    Mutant(
+        "a check-in is overdue a day early",
+        "surveys/selectors.py",
+        "due + datetime.timedelta(days=OVERDUE_AFTER_DAYS)",
+        "due + datetime.timedelta(days=OVERDUE_AFTER_DAYS - 1)",
+        DATES,
+    ),
+    Mutant(
+        "an invitation link works at the moment it expires",
+        "surveys/views.py",
+        "if invitation.expires_at <= timezone.now():",
+        "if invitation.expires_at < timezone.now():",
+        DATES,
+    ),
+    Mutant(
+        "a new invitation reuses an expired one",
+        "surveys/services.py",
+        "service_user=service_user, used_at__isnull=True, expires_at__gt=now",
+        "service_user=service_user, used_at__isnull=True",
+        DATES,
+    ),
+    Mutant(
+        "a check-in's day is taken in UTC, not in the trust's zone",
+        "surveys/services.py",
+        "    today = trust_today()\n    if completed_on is None",
+        "    today = timezone.now().date()\n    if completed_on is None",
+        DATES,
+    ),
+]
+
+
+def main() -> int:
+    survived = []
+    for mutant in MUTANTS:
+        path = ROOT / mutant.path
+        original = path.read_text()
+        if mutant.old not in original:
+            print(f"STALE MUTANT (the line moved): {mutant.what}")
+            survived.append(mutant.what)
+            continue
+        path.write_text(original.replace(mutant.old, mutant.new, 1))
+        try:
+            run = subprocess.run(
+                [sys.executable, "-m", "pytest", mutant.tests, "-q", "-x", "-p", "no:randomly"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        finally:
+            path.write_text(original)
+        caught = run.returncode != 0
+        print(f"{'caught  ' if caught else 'SURVIVED'} {mutant.what}", flush=True)
+        if not caught:
+            survived.append(mutant.what)
+    print(f"{len(MUTANTS) - len(survived)} of {len(MUTANTS)} mutants caught")
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
