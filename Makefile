@@ -25,13 +25,14 @@ SCSS := $(wildcard static/scss/*.scss)
 
 LOCAL := DJANGO_SETTINGS_MODULE=recovery_site.settings.local
 
-.PHONY: help setup run test mutants lint lint-ruff lint-format lint-types lint-layers lint-migrations \
+.PHONY: help setup run test planted-bugs lint lint-ruff lint-format lint-types lint-layers lint-migrations \
 	check-run serve worker beat
 
 help:
 	@echo "make run        set up, then run the embedded default with demo data on http://$(RUN_ADDRESS)"
 	@echo "make test       set up, then run every test against PostgreSQL and Redis (started if need be)"
 	@echo "make lint       ruff, formatting, mypy, import layers, missing migrations"
+	@echo "make planted-bugs  plant known single-line bugs one at a time; fails if a test misses one"
 	@echo "make check-run  prove the embedded default starts and serves the sign-in page"
 	@echo "make serve      gunicorn web process, configured from the environment"
 	@echo "make worker     Celery worker, configured from the environment"
@@ -99,10 +100,10 @@ test: setup
 	DJANGO_SETTINGS_MODULE=recovery_site.settings.test PYTHON=$(BIN)/python \
 		scripts/test-services.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Plants known single-line bugs one at a time (tests/mutants.py) and fails if a test misses one.
-mutants: setup
+# Plants known single-line bugs one at a time (tests/planted_bugs.py) and fails if a test misses one.
+planted-bugs: setup
 	DJANGO_SETTINGS_MODULE=recovery_site.settings.test PYTHON=$(BIN)/python \
-		scripts/test-services.sh $(BIN)/python -m tests.mutants
+		scripts/test-services.sh $(BIN)/python -m tests.planted_bugs
 
 lint: lint-ruff lint-format lint-types lint-layers lint-migrations
 

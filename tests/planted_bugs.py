@@ -1,6 +1,6 @@
 """Plant each known single-line bug in turn and check the tests meant to catch it fail.
 
-Run with `make mutants` (or `python -m tests.mutants`, with the test settings and database in
+Run with `make planted-bugs` (or `python -m tests.planted_bugs`, with the test settings and database in
 the environment). Each mutant edits one application file, runs the named tests, and puts the
 file back whatever happens. Exits non-zero if any mutant survives.
 """
