@@ -43,8 +43,9 @@ def test_a_good_file_passes():
 def test_unknown_domain():
     data = copy.deepcopy(MEASURE)
     data["items"][2]["domain"] = "hopes"
-    assert "Item 3: unknown domain 'hopes' (use hope, control, opportunity or other)." in (
-        problems_of(data)
+    assert (
+        "Item 3: domain 'hopes' has no scoring rule (give it one in 'scoring', or use a domain that has one)."
+        in (problems_of(data))
     )
 
 
@@ -100,8 +101,7 @@ def test_command_loads_the_fictional_measure_and_it_scores_by_its_table(world):
         instrument=instrument,
     )
     assert created
-    assert response.other_score == Decimal("37.25")
-    assert response.hope_score is None
+    assert dict(response.scores.values_list("domain", "score")) == {"other": Decimal("37.25")}
 
 
 def test_command_reads_yaml(db):
@@ -125,7 +125,7 @@ def test_command_names_each_problem(tmp_path, db):
     with pytest.raises(CommandError) as caught:
         call_command("load_instrument", str(bad), stdout=StringIO())
     assert "nothing was loaded" in str(caught.value)
-    assert "unknown domain 'mood'" in str(caught.value)
+    assert "Item 1: domain 'mood' has no scoring rule" in str(caught.value)
     assert not Instrument.objects.filter(key="fictional-calm-connection").exists()
 
 
