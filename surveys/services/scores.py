@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from directory.models import Team
+from directory.models import ServiceUser, Team
 
 from ..models import Response, ResponseScore, RollupPending
 
@@ -48,7 +48,11 @@ def scores_write(*, response: Response, scores: Mapping[str, Decimal | None]) ->
 def changes_recompute(*, person_id: int, team_id: int, instrument_key: str) -> set[datetime.date]:
     """Set `change` on the person's sent scores with the team and instrument: each score minus
     the first sent one of its domain (by the day answered), none on that first. One read, one
-    write of the rows that differ; returns the periods of the rows that changed."""
+    write of the rows that differ; returns the periods of the rows that changed.
+
+    The person's row is locked first, so two of their check-ins sent at once (say, one on paper
+    and one from a link) are worked out one after the other, each seeing the other's scores."""
+    ServiceUser.objects.select_for_update().filter(pk=person_id).values_list("pk").first()
     rows = list(
         ResponseScore.objects.filter(
             service_user_id=person_id, team_id=team_id, instrument_key=instrument_key
