@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
@@ -23,8 +24,10 @@ from .choices import STAFF_CHANNELS, Channel
 from .models import Instrument, Item, Response, ScoringRule
 from .permissions import (
     can_view_checkins,
+    can_withdraw,
     get_person_for_checkins,
     may_read_checkins,
+    may_withdraw,
     responses_visible_to,
 )
 from .selectors import journey_responses
@@ -54,7 +57,7 @@ class ScoringRuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScoringRule
-        fields = ["domain", "method", "min_answered", "lookup"]
+        fields = ["domain", "label", "kind", "higher_is_better", "method", "min_answered", "lookup"]
 
 
 class InstrumentSerializer(serializers.ModelSerializer):
@@ -95,19 +98,17 @@ class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
 # --- responses -----------------------------------------------------------------------------
 
 
-class ScoresSerializer(serializers.Serializer):
-    hope = serializers.DecimalField(
-        max_digits=7, decimal_places=2, source="hope_score", allow_null=True
-    )
-    control = serializers.DecimalField(
-        max_digits=7, decimal_places=2, source="control_score", allow_null=True
-    )
-    opportunity = serializers.DecimalField(
-        max_digits=7, decimal_places=2, source="opportunity_score", allow_null=True
-    )
-    other = serializers.DecimalField(
-        max_digits=7, decimal_places=2, source="other_score", allow_null=True
-    )
+class ScoresField(serializers.DictField):
+    """A response's scores by domain (domains too little answered to score are left out)."""
+
+    child = serializers.DecimalField(max_digits=7, decimal_places=2)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(child=serializers.DecimalField(max_digits=7, decimal_places=2), **kwargs)
+
+    def to_representation(self, value: Any) -> dict[str, Any]:
+        return super().to_representation({row.domain: row.score for row in value.all()})
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -115,7 +116,10 @@ class ResponseSerializer(serializers.ModelSerializer):
     service_user = serializers.UUIDField(source="service_user.public_id", read_only=True)
     instrument = serializers.UUIDField(source="instrument.public_id", read_only=True)
     team = serializers.UUIDField(source="team.public_id", read_only=True)
-    scores = ScoresSerializer(source="*", read_only=True)
+    scores = ScoresField()
+    status = serializers.CharField(
+        read_only=True, help_text="submitted (sent), or withdrawn (its scores no longer count)."
+    )
 
     class Meta:
         model = Response
@@ -126,12 +130,19 @@ class ResponseSerializer(serializers.ModelSerializer):
             "instrument",
             "team",
             "channel",
+            "status",
             "completed_on",
             "period",
             "submitted_at",
             "answered_count",
             "scores",
         ]
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500, help_text="Why it should never have counted, e.g. the wrong person."
+    )
 
 
 class AnswerInSerializer(serializers.Serializer):
@@ -145,7 +156,10 @@ class ResponseCreateSerializer(serializers.Serializer):
     )
     service_user = serializers.UUIDField()
     instrument = serializers.UUIDField(
-        required=False, allow_null=True, default=None, help_text="Default: the built-in check-in."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Default: the check-in the person's team uses (the built-in unless chosen).",
     )
     channel = serializers.ChoiceField(
         choices=[Channel.SIGNED_IN.value, Channel.STAFF_PAPER.value, Channel.STAFF_PHONE.value]
@@ -190,6 +204,7 @@ class ResponseViewSet(
         return (
             responses_visible_to(self.request.user)
             .select_related("service_user", "instrument", "team")
+            .prefetch_related("scores")
             .order_by("-completed_on", "-submitted_at", "pk")
         )
 
@@ -242,6 +257,28 @@ class ResponseViewSet(
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
+    @extend_schema(
+        summary="Withdraw a sent check-in (entered in error), with a reason",
+        request=WithdrawSerializer,
+        responses={200: ResponseSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        if not may_withdraw(request.user):
+            raise PermissionDenied
+        response = self.get_object()
+        if not can_withdraw(request.user, response.service_user):
+            raise PermissionDenied
+        incoming = WithdrawSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        withdrawn, _ = services.response_withdraw(
+            actor=acting_user(request),
+            response=response,
+            reason=incoming.validated_data["reason"],
+            audit=self.audit,
+        )
+        return ApiResponse(ResponseSerializer(withdrawn).data)
+
 
 # --- a person's scores over time ------------------------------------------------------------
 
@@ -250,7 +287,7 @@ class ScorePointSerializer(serializers.Serializer):
     completed_on = serializers.DateField()
     instrument = serializers.CharField(source="instrument.key")
     channel = serializers.CharField()
-    scores = ScoresSerializer(source="*")
+    scores = ScoresField()
 
 
 class PersonScoresSerializer(serializers.Serializer):

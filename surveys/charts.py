@@ -67,7 +67,9 @@ def line_chart(
         height=HEIGHT,
         points=points,
         polyline=" ".join(f"{p.x},{p.y}" for p in points),
-        y_ticks=[Tick(y_of(v), str(v)) for v in range(low, high + 1)],
+        y_ticks=[
+            Tick(y_of(v), str(v)) for v in range(low, high + 1, max(1, -(-(high - low) // 5)))
+        ],
         x_ticks=x_ticks,
         plot_left=LEFT,
         plot_right=WIDTH - RIGHT,

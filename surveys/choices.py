@@ -2,6 +2,8 @@ from django.db import models
 
 
 class Domain(models.TextChoices):
+    """The built-in check-in's first part (instruments may name any domains)."""
+
     HOPE = "hope", "Hope"
     CONTROL = "control", "Control"
     OPPORTUNITY = "opportunity", "Opportunity"
@@ -16,6 +18,7 @@ class ScoringMethod(models.TextChoices):
 class ResponseStatus(models.TextChoices):
     DRAFT = "draft", "Started, not sent"
     SUBMITTED = "submitted", "Sent"
+    WITHDRAWN = "withdrawn", "Sent, then withdrawn"
 
 
 class Channel(models.TextChoices):

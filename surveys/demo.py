@@ -1,7 +1,10 @@
 """Fictional check-ins for the demo: 1 to 8 per person over two years, with trends by team.
 
 Each team has its own direction (some help people feel more hope, control and opportunity
-over time, some less), and each person varies around it. Answers are made item by item and
+over time, some less), and each person varies around it. Check-ins of the last nine months use
+the version with the second part (how much the team has helped), which each team scores at its
+own level; in three teams of each trust people check in about monthly of late, so their league
+rows rest on enough responses to be shown. Answers are made item by item and
 scored by the instrument's own rules, so the stored scores agree with the stored answers.
 Idempotent: people who already have check-ins are left alone.
 """
@@ -12,7 +15,8 @@ import datetime
 import random
 import secrets
 import uuid
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -24,10 +28,10 @@ from directory.models import CareRelationship, ServiceUser
 from directory.selectors import memberships_in_force, own_caseload_for
 
 from .choices import Channel, ResponseStatus
-from .models import Answer, Instrument, Invitation, Response, TeamSurveySettings
+from .models import Answer, Instrument, Invitation, Response, ResponseScore, TeamSurveySettings
 from .scoring import domain_scores
-from .selectors import active_instrument
-from .services import SCORE_FIELDS, hash_token, instrument_specs
+from .selectors import BUILT_IN_KEY, active_instrument
+from .services import hash_token, instrument_specs, rollup_mark_pending
 
 if TYPE_CHECKING:
     from directory.demo import DemoDirectory
@@ -43,14 +47,21 @@ TEAM_TRENDS = [
     (0.35, 0.20, 0.45),
     (0.15, 0.25, 0.10),
 ]
+# Per team (same places): how much people say the team has helped, on the 1 to 5 scale.
+TEAM_HELP = [4.1, 3.6, 3.0, 4.4, 3.3, 3.5, 3.9, 3.2]
+# Teams (by place) whose people check in about monthly in the last months.
+BUSY_PLACES = (0, 1, 3)
+SECOND_PART_DAYS = 270  # check-ins this recent use the version with the second part
 
 
 def _level(base: float, trend: float, years: float, rng: random.Random) -> float:
     return min(5.0, max(1.0, base + trend * years + rng.gauss(0, 0.25)))
 
 
-def _dates(rng: random.Random, count: int, today: datetime.date) -> list[datetime.date]:
-    start = today - datetime.timedelta(days=730 - rng.randrange(120))
+def _dates(
+    rng: random.Random, count: int, today: datetime.date, span: int = 730
+) -> list[datetime.date]:
+    start = today - datetime.timedelta(days=span - rng.randrange(span // 6))
     step = (today - start).days / max(count, 1)
     days = sorted(
         start + datetime.timedelta(days=int(step * n + rng.randrange(max(int(step * 0.6), 1))))
@@ -64,10 +75,13 @@ def seed_surveys(directory: DemoDirectory) -> int:
     """Add demo check-ins for every demo person who has none. Returns how many were added."""
     rng = random.Random(20261129)
     instrument = active_instrument()
-    items = list(instrument.items.order_by("number"))
-    item_specs, rule_specs = instrument_specs(instrument)
-    spec_by_id = {spec.key: spec for spec in item_specs}
+    first_part = Instrument.objects.get(key=BUILT_IN_KEY, version=1)
+    versions = {
+        version.pk: (version, list(version.items.order_by("number")), *instrument_specs(version))
+        for version in (first_part, instrument)
+    }
     today = timezone.localdate()
+    second_part_from = today - datetime.timedelta(days=SECOND_PART_DAYS)
     now = timezone.now()
 
     trust_ids = [trust.pk for trust in directory.trusts.values()]
@@ -94,16 +108,23 @@ def seed_surveys(directory: DemoDirectory) -> int:
     )
     persona = directory.personas["serviceuser"]
 
-    planned: list[tuple[Response, dict[int, int | None], Invitation | None]] = []
+    planned: list[
+        tuple[Response, dict[int, int | None], Invitation | None, dict[str, Decimal | None]]
+    ] = []
     for person in people:
         own = person.user_id == persona.pk
-        trend = TEAM_TRENDS[team_place.get(person.team_id, 0) % len(TEAM_TRENDS)]
+        place = team_place.get(person.team_id, 0)
+        trend = TEAM_TRENDS[place % len(TEAM_TRENDS)]
+        helped = TEAM_HELP[place % len(TEAM_HELP)] + rng.gauss(0, 0.4)
+        span = 730
         if own:
             count, trend = 6, (0.7, 0.5, 0.6)  # the persona's journey shows a clear rise
+        elif place in BUSY_PLACES:
+            count, span = rng.randint(6, 8), 240
         else:
             count = rng.randint(1, 8)
         bases = [rng.uniform(1.6, 3.2) for _ in range(3)]
-        dates = _dates(rng, count, today)
+        dates = _dates(rng, count, today, span)
         first = dates[0]
         for day in dates:
             years = (day - first).days / 365
@@ -114,6 +135,11 @@ def seed_surveys(directory: DemoDirectory) -> int:
                     strict=True,
                 )
             )
+            for domain in ("helped_hope", "helped_control", "helped_opportunity", "helped_life"):
+                levels[domain] = _level(helped, 0, 0, rng)
+            version = instrument if day >= second_part_from else first_part
+            _, items, item_specs, rule_specs = versions[version.pk]
+            spec_by_id = {spec.key: spec for spec in item_specs}
             answers: dict[int, int | None] = {}
             for item in items:
                 if not own and rng.random() < 0.05:
@@ -142,7 +168,7 @@ def seed_surveys(directory: DemoDirectory) -> int:
             if channel == Channel.INVITATION and inviter_id is not None:
                 invitation = Invitation(
                     service_user=person,
-                    instrument=instrument,
+                    instrument=version,
                     token_hash=hash_token(secrets.token_urlsafe(32)),
                     created_by_id=inviter_id,
                     expires_at=submitted + datetime.timedelta(days=28),
@@ -155,7 +181,7 @@ def seed_surveys(directory: DemoDirectory) -> int:
             )
             response = Response(
                 idempotency_key=uuid.uuid4(),
-                instrument=instrument,
+                instrument=version,
                 service_user=person,
                 team_id=person.team_id,
                 channel=channel,
@@ -167,29 +193,68 @@ def seed_surveys(directory: DemoDirectory) -> int:
                 completed_on=day,
                 period=month_of(day),
                 answered_count=sum(1 for v in answers.values() if v is not None),
-                **{field: scores.get(domain) for domain, field in SCORE_FIELDS.items()},
             )
-            planned.append((response, answers, invitation))
+            planned.append((response, answers, invitation, scores))
 
-    invitations = [inv for _, _, inv in planned if inv is not None]
+    invitations = [inv for _, _, inv, _ in planned if inv is not None]
     Invitation.objects.bulk_create(invitations, batch_size=500)
     # Each invitation was sent a few days before it was answered.
     Invitation.objects.filter(pk__in=[inv.pk for inv in invitations]).update(
         created_at=F("used_at") - datetime.timedelta(days=3)
     )
-    for response, _, invitation in planned:
+    for response, _, invitation, _ in planned:
         response.invitation = invitation
-    Response.objects.bulk_create([r for r, _, _ in planned], batch_size=500)
+    Response.objects.bulk_create([r for r, _, _, _ in planned], batch_size=500)
     Answer.objects.bulk_create(
         (
             Answer(response=response, item_id=item_id, value=value)
-            for response, answers, _ in planned
+            for response, answers, _, _ in planned
             for item_id, value in answers.items()
         ),
         batch_size=2000,
     )
+    _seed_scores(planned, {person.pk: person.team.trust_id for person in people})
     _seed_settings_and_open_invitations(directory, rng, instrument)
     return len(planned)
+
+
+def _seed_scores(planned: list[Any], trust_of: dict[int, int]) -> None:
+    """The scores of the demo check-ins, as sending them would store them: one row per domain,
+    with the change since the person's first score with the team, and their team-periods marked
+    for the rollup."""
+    first: dict[tuple[int, int, str], Decimal] = {}
+    rows = []
+    pending: dict[tuple[int, int], set[datetime.date]] = {}
+    in_order = sorted(
+        planned, key=lambda p: (p[0].service_user_id, p[0].completed_on, p[0].submitted_at)
+    )
+    for response, _, _, scores in in_order:
+        trust_id = trust_of[response.service_user_id]
+        for domain, score in scores.items():
+            if score is None:
+                continue
+            start = first.get((response.service_user_id, response.team_id, domain))
+            if start is None:
+                first[(response.service_user_id, response.team_id, domain)] = score
+            rows.append(
+                ResponseScore(
+                    response=response,
+                    trust_id=trust_id,
+                    team_id=response.team_id,
+                    service_user_id=response.service_user_id,
+                    period=response.period,
+                    instrument_key=BUILT_IN_KEY,
+                    domain=domain,
+                    score=score,
+                    change=None if start is None else score - start,
+                )
+            )
+        pending.setdefault((trust_id, response.team_id), set()).add(response.period)
+    ResponseScore.objects.bulk_create(rows, batch_size=2000)
+    for (trust_id, team_id), periods in pending.items():
+        rollup_mark_pending(
+            trust_id=trust_id, team_id=team_id, instrument_key=BUILT_IN_KEY, periods=periods
+        )
 
 
 def _seed_settings_and_open_invitations(

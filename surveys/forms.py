@@ -99,6 +99,13 @@ class ConfirmForm(NhsFormHelperMixin, forms.Form):
 class TeamSettingsForm(NhsFormHelperMixin, forms.Form):
     submit_label = "Save settings"
 
+    instrument_key = forms.ChoiceField(
+        label="Which check-in should people in this team answer?",
+        help_text="Used however they answer: signed in, from a link, or entered by staff.",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a check-in", "invalid_choice": "Choose a check-in"},
+    )
+
     cycle_months = forms.TypedChoiceField(
         label="How often should people be asked to do a check-in?",
         coerce=int,
@@ -138,9 +145,31 @@ class TeamSettingsForm(NhsFormHelperMixin, forms.Form):
         },
     )
 
+    def __init__(
+        self, *args: Any, instrument_choices: Iterable[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["instrument_key"].choices = list(instrument_choices)  # type: ignore[attr-defined]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         link, reminder = data.get("link_valid_days"), data.get("reminder_after_days")
         if link and reminder and reminder >= link:
             self.add_error("reminder_after_days", "Send the reminder before the link stops working")
         return data
+
+
+class WithdrawForm(NhsFormHelperMixin, forms.Form):
+    submit_label = "Withdraw check-in"
+
+    reason = forms.CharField(
+        label="Why is this check-in being withdrawn?",
+        help_text="For example, entered for the wrong person, or typed in twice. This is kept on "
+        "the record with your name.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why the check-in is being withdrawn",
+            "max_length": "Say why in 500 characters or fewer",
+        },
+    )

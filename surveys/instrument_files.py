@@ -7,21 +7,31 @@ The shape, in JSON (YAML is the same structure):
      "scales": {"agree5": [{"value": 1, "label": "Strongly disagree"}, ...]},
      "items": [{"number": 1, "text": "...", "hint": "", "domain": "hope",
                 "scale": "agree5", "reverse": false}, ...],
-     "scoring": [{"domain": "hope", "method": "mean", "min_answered": 2},
-                 {"domain": "other", "method": "sum", "min_answered": 7,
+     "scoring": [{"domain": "hope", "label": "Hope", "kind": "wellbeing",
+                  "higher_is_better": true, "method": "mean", "min_answered": 2},
+                 {"domain": "wellbeing_total", "method": "sum", "min_answered": 7,
                   "lookup": {"7": 7.0, "8": 9.5, ...}}]}
 
-An item's "scale" is the name of a scale above or a list of points of its own.
+An item's "scale" is the name of a scale above or a list of points of its own. A domain is any
+slug (lower-case letters, digits, "_" or "-", up to 40 characters) that has a scoring rule. A
+rule's "label" is the domain's name as shown (default: made from the slug); "kind" is
+"wellbeing" (how the person is doing, compared between teams as distance travelled, the default)
+or "service" (how much the team helped, compared as levels); "higher_is_better" (default true)
+says which way is an improvement.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .choices import Domain, ScoringMethod
+from .choices import DomainKind, ScoringMethod
+from .models.instruments import domain_label
+
+DOMAIN_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 class InstrumentFileError(Exception):
@@ -48,6 +58,9 @@ class CheckedRule:
     method: str
     min_answered: int
     lookup: dict[str, float] | None
+    label: str = ""
+    kind: str = DomainKind.WELLBEING
+    higher_is_better: bool = True
 
 
 @dataclass
@@ -166,7 +179,7 @@ def check_instrument(data: dict[str, Any]) -> CheckedInstrument:
         problems.append("Instrument: 'items' must list at least one item.")
         raw_items = []
     seen_numbers: set[int] = set()
-    domains = ", ".join(Domain.values[:-1]) + " or " + Domain.values[-1]
+    slug_rule = "lower-case letters, digits, '_' or '-', up to 40 characters"
     for index, raw in enumerate(raw_items, start=1):
         if not isinstance(raw, dict):
             problems.append(f"Item {index} in the list: give its number, text, domain and scale.")
@@ -184,8 +197,8 @@ def check_instrument(data: dict[str, Any]) -> CheckedInstrument:
             problems.append(f"{where}: 'text' is longer than 500 characters.")
         hint = _text(raw, "hint", problems, where, required=False)
         domain = raw.get("domain")
-        if domain not in Domain.values:
-            problems.append(f"{where}: unknown domain '{domain}' (use {domains}).")
+        if not isinstance(domain, str) or not DOMAIN_SLUG.match(domain):
+            problems.append(f"{where}: domain '{domain}' is not a name to use ({slug_rule}).")
         scale_ref = raw.get("scale")
         if isinstance(scale_ref, str):
             if scale_ref not in scales:
@@ -196,7 +209,7 @@ def check_instrument(data: dict[str, Any]) -> CheckedInstrument:
         reverse = raw.get("reverse", False)
         if not isinstance(reverse, bool):
             problems.append(f"{where}: 'reverse' must be true or false.")
-        if number is not None and domain in Domain.values and scale:
+        if number is not None and isinstance(domain, str) and DOMAIN_SLUG.match(domain) and scale:
             checked.items.append(
                 CheckedItem(
                     number=number,
@@ -219,8 +232,10 @@ def check_instrument(data: dict[str, Any]) -> CheckedInstrument:
             continue
         domain = raw.get("domain")
         where = f"Scoring for '{domain}'"
-        if domain not in Domain.values:
-            problems.append(f"Scoring rule {index}: unknown domain '{domain}' (use {domains}).")
+        if not isinstance(domain, str) or not DOMAIN_SLUG.match(domain):
+            problems.append(
+                f"Scoring rule {index}: domain '{domain}' is not a name to use ({slug_rule})."
+            )
             continue
         if domain in seen_domains:
             problems.append(f"{where} is given more than once.")
@@ -244,11 +259,32 @@ def check_instrument(data: dict[str, Any]) -> CheckedInstrument:
         lookup = _check_lookup(
             raw.get("lookup"), where, method, min_answered, domain_items, problems
         )
+        label = _text(raw, "label", problems, where, required=False) or domain_label(domain)
+        if len(label) > 100:
+            problems.append(f"{where}: 'label' is longer than 100 characters.")
+        kind = raw.get("kind", DomainKind.WELLBEING)
+        if kind not in DomainKind.values:
+            problems.append(f"{where}: unknown kind '{kind}' (use wellbeing or service).")
+        higher_is_better = raw.get("higher_is_better", True)
+        if not isinstance(higher_is_better, bool):
+            problems.append(f"{where}: 'higher_is_better' must be true or false.")
         checked.rules.append(
             CheckedRule(
-                domain=str(domain), method=str(method), min_answered=min_answered, lookup=lookup
+                domain=domain,
+                method=str(method),
+                min_answered=min_answered,
+                lookup=lookup,
+                label=label,
+                kind=str(kind),
+                higher_is_better=bool(higher_is_better),
             )
         )
+    for item in checked.items:
+        if item.domain not in seen_domains:
+            problems.append(
+                f"Item {item.number}: domain '{item.domain}' has no scoring rule (give it one "
+                "in 'scoring', or use a domain that has one)."
+            )
     if problems:
         raise InstrumentFileError(problems)
     return checked

@@ -82,3 +82,16 @@ def may_change_team_settings(user: User | object) -> bool:
 
 def can_change_team_settings(user: User | object, team: Team) -> bool:
     return can_view_team_page(user, team)
+
+
+def may_withdraw(user: User | object) -> bool:
+    """Whether the role may ever withdraw a sent check-in: staff who edit people's records."""
+    roles = roles_of(user)
+    return bool(roles.coordinates_in | roles.leads)
+
+
+def can_withdraw(user: User | object, person: ServiceUser) -> bool:
+    """A person's care coordinator, or a leader of their team, may withdraw a check-in sent for
+    them (entered in error, or for the wrong person). The person asks their team: withdrawing
+    changes the team's figures, so it is a staff decision with a reason on the record."""
+    return person.pk != roles_of(user).service_user_id and can_see_person(user, person, change=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import filling, invitations, journey, link, staff_entry, team_settings
+from .views import filling, invitations, journey, link, staff_entry, team_settings, withdraw
 
 app_name = "surveys"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("check-in/<uuid:public_id>/send/", filling.SubmitView.as_view(), name="submit"),
     path("check-in/<uuid:public_id>/sent/", filling.DoneView.as_view(), name="done"),
     path("people/<uuid:public_id>/check-ins/", journey.JourneyView.as_view(), name="journey"),
+    path("check-in/<uuid:public_id>/withdraw/", withdraw.WithdrawView.as_view(), name="withdraw"),
     path(
         "people/<uuid:public_id>/check-ins/enter/",
         staff_entry.StaffEntryView.as_view(),

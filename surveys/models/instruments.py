@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..choices import Domain, ScoringMethod
+from ..choices import DomainKind, ScoringMethod
 
 FROZEN_MESSAGE = (
     "This instrument version already has responses, so it cannot change. Load a new version."
@@ -106,7 +106,9 @@ class Item(_FrozenWithInstrument):
     number = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=500)
     hint = models.CharField(max_length=300, blank=True)
-    domain = models.CharField(max_length=16, choices=Domain.choices)
+    domain = models.SlugField(
+        max_length=40, help_text="The domain the statement counts towards (its scoring rule's)."
+    )
     scale = models.JSONField()
     reverse_scored = models.BooleanField(default=False)
 
@@ -114,9 +116,6 @@ class Item(_FrozenWithInstrument):
         ordering = ["instrument", "number"]
         constraints = [
             models.UniqueConstraint(fields=["instrument", "number"], name="item_number_unique"),
-            models.CheckConstraint(
-                condition=models.Q(domain__in=Domain.values), name="item_domain_valid"
-            ),
         ]
 
     def __str__(self) -> str:
@@ -144,7 +143,12 @@ class ScoringRule(_FrozenWithInstrument):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.CASCADE, related_name="scoring_rules"
     )
-    domain = models.CharField(max_length=16, choices=Domain.choices)
+    domain = models.SlugField(max_length=40)
+    label = models.CharField(max_length=100, blank=True, help_text="The domain's name as shown.")
+    kind = models.CharField(max_length=12, choices=DomainKind.choices, default=DomainKind.WELLBEING)
+    higher_is_better = models.BooleanField(
+        default=True, help_text="Whether a higher score is an improvement (for run charts)."
+    )
     method = models.CharField(max_length=8, choices=ScoringMethod.choices)
     min_answered = models.PositiveSmallIntegerField(default=1)
     lookup = models.JSONField(null=True, blank=True)
@@ -154,7 +158,7 @@ class ScoringRule(_FrozenWithInstrument):
         constraints = [
             models.UniqueConstraint(fields=["instrument", "domain"], name="scoring_rule_unique"),
             models.CheckConstraint(
-                condition=models.Q(domain__in=Domain.values), name="scoring_rule_domain_valid"
+                condition=models.Q(kind__in=DomainKind.values), name="scoring_rule_kind_valid"
             ),
             models.CheckConstraint(
                 condition=models.Q(method__in=ScoringMethod.values),
@@ -166,4 +170,13 @@ class ScoringRule(_FrozenWithInstrument):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_domain_display()}: {self.get_method_display()}"
+        return f"{self.display_label}: {self.get_method_display()}"
+
+    @property
+    def display_label(self) -> str:
+        return self.label or domain_label(self.domain)
+
+
+def domain_label(slug: str) -> str:
+    """A domain's name made from its slug where no label is given: "helped_hope" -> "Helped hope"."""
+    return slug.replace("_", " ").replace("-", " ").strip().capitalize()

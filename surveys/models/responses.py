@@ -7,7 +7,6 @@ domain (`ResponseScore`) with what the league tables group by copied onto the ro
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -36,6 +35,11 @@ class TeamSurveySettings(models.Model):
     reminder_after_days = models.PositiveSmallIntegerField(
         default=DEFAULT_REMINDER_DAYS,
         help_text="How many days after an invitation a reminder is emailed, if not done.",
+    )
+    instrument_key = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text="The check-in the team's people answer, whichever way; blank for the built-in.",
     )
 
     class Meta:
@@ -94,9 +98,10 @@ class Response(models.Model):
     """One person's answers to one instrument: a draft until sent, then scored and fixed.
 
     The idempotency key is made when the draft is, travels with every submit, and is unique:
-    however often the same submit arrives, one response is stored. Domain scores and the period
-    (the month in the trust's time zone) are stored with the response when it is sent, so
-    rollups read these columns rather than every answer.
+    however often the same submit arrives, one response is stored. The period (the month in the
+    trust's time zone) is stored with the response when it is sent, and its domain scores one row
+    each in `ResponseScore`, so rollups read those rather than every answer. A sent response
+    entered in error is withdrawn, with a reason, rather than deleted.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -134,11 +139,17 @@ class Response(models.Model):
     period = models.DateField(
         null=True, blank=True, help_text="The first day of the month the person answered in."
     )
-    hope_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    control_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    opportunity_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    other_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     answered_count = models.PositiveSmallIntegerField(default=0)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who withdrew the sent check-in, for example as entered in error.",
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-started_at"]
@@ -155,6 +166,11 @@ class Response(models.Model):
                     submitted_at__isnull=False, completed_on__isnull=False, period__isnull=False
                 ),
                 name="response_submitted_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ResponseStatus.WITHDRAWN)
+                | (models.Q(withdrawn_at__isnull=False) & ~models.Q(withdrawal_reason="")),
+                name="response_withdrawn_has_reason",
             ),
             models.CheckConstraint(
                 condition=~models.Q(channel__in=[Channel.STAFF_PAPER, Channel.STAFF_PHONE])
@@ -198,8 +214,9 @@ class Response(models.Model):
     def is_submitted(self) -> bool:
         return self.status == ResponseStatus.SUBMITTED
 
-    def score_for(self, domain: str) -> Any:
-        return getattr(self, f"{domain}_score")
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == ResponseStatus.WITHDRAWN
 
 
 class Answer(models.Model):

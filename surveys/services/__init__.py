@@ -22,7 +22,6 @@ from .invitations import (
     invitations_for_caseload,
 )
 from .responses import (
-    SCORE_FIELDS,
     instrument_specs,
     response_record,
     response_save_answers,
@@ -30,12 +29,14 @@ from .responses import (
     response_start,
     response_submit,
 )
+from .scores import changes_recompute, rollup_mark_pending, scores_write
 from .team_settings import team_settings_update
+from .withdrawals import response_withdraw
 
 __all__ = [
     "INVITATION_ACTOR",
-    "SCORE_FIELDS",
     "audit_checkin_access",
+    "changes_recompute",
     "coordinator_tell_of_checkin",
     "hash_token",
     "instrument_load",
@@ -51,5 +52,8 @@ __all__ = [
     "response_staff_details_set",
     "response_start",
     "response_submit",
+    "response_withdraw",
+    "rollup_mark_pending",
+    "scores_write",
     "team_settings_update",
 ]

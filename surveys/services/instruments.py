@@ -49,6 +49,9 @@ def instrument_load(*, checked: CheckedInstrument) -> tuple[Instrument, bool]:
         ScoringRule(
             instrument=instrument,
             domain=rule.domain,
+            label=rule.label,
+            kind=rule.kind,
+            higher_is_better=rule.higher_is_better,
             method=rule.method,
             min_answered=rule.min_answered,
             lookup=rule.lookup,

@@ -18,7 +18,7 @@ from directory.models import ServiceUser, User
 
 from ..models import Invitation
 from ..permissions import can_invite
-from ..selectors import active_instrument, team_settings_for
+from ..selectors import instrument_for, team_settings_for
 from .access import audit_checkin_access
 
 
@@ -54,7 +54,7 @@ def invitation_create(*, actor: User, service_user: ServiceUser, audit: AuditCon
     _, unusable_hash = _new_token()  # no link works until one is issued
     invitation = Invitation(
         service_user=service_user,
-        instrument=active_instrument(),
+        instrument=instrument_for(service_user),
         token_hash=unusable_hash,
         created_by=actor,
         expires_at=now + datetime.timedelta(days=days),

@@ -17,14 +17,13 @@ from directory.choices import AccessAction
 from directory.models import ServiceUser, User
 from directory.selectors import current_team_id
 
-from ..choices import STAFF_CHANNELS, Channel, Domain, ResponseStatus
+from ..choices import STAFF_CHANNELS, Channel, ResponseStatus
 from ..models import Answer, Instrument, Invitation, Item, Response
 from ..permissions import can_enter_for, roles_of
 from ..scoring import ItemSpec, RuleSpec, domain_scores
-from ..selectors import active_instrument
+from ..selectors import instrument_for
 from .access import audit_checkin_access
-
-SCORE_FIELDS = {domain: f"{domain}_score" for domain in Domain.values}
+from .scores import scores_write
 
 
 def instrument_specs(instrument: Instrument) -> tuple[list[ItemSpec], list[RuleSpec]]:
@@ -59,7 +58,9 @@ def response_start(
 
     The draft carries the idempotency key every later submit of it uses.
     """
-    instrument = instrument or (invitation.instrument if invitation else active_instrument())
+    instrument = instrument or (
+        invitation.instrument if invitation else instrument_for(service_user)
+    )
     if channel in STAFF_CHANNELS:
         if actor is None or not can_enter_for(actor, service_user):
             raise ValidationError("You cannot enter a check-in for this person.")
@@ -165,8 +166,6 @@ def _score_and_close(
         )
     )
     scores = domain_scores(items=items, rules=rules, answers=answers)
-    for domain, field in SCORE_FIELDS.items():
-        setattr(response, field, scores.get(domain))
     response.answered_count = len(answers)
     # The team the person is in as they send it, not when the draft was opened.
     response.team_id = current_team_id(person_id=response.service_user_id)
@@ -176,6 +175,7 @@ def _score_and_close(
     response.period = month_of(completed_on)
     response.full_clean()
     response.save()
+    scores_write(response=response, scores=scores)
     if response.invitation_id:
         Invitation.objects.filter(pk=response.invitation_id, used_at__isnull=True).update(
             used_at=now
@@ -275,7 +275,7 @@ def response_record(
     existing = Response.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return _resent(existing, actor=actor, service_user=service_user, audit=audit), False
-    instrument = instrument or active_instrument()
+    instrument = instrument or instrument_for(service_user)
     if channel == Channel.SIGNED_IN:
         if roles_of(actor).service_user_id != service_user.pk:
             raise ValidationError("Only the person themselves can send their own check-in.")

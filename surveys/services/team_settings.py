@@ -1,4 +1,4 @@
-"""A team's check-in settings: cycle, link lifetime and reminder."""
+"""A team's check-in settings: which check-in it uses, cycle, link lifetime and reminder."""
 
 from __future__ import annotations
 
@@ -7,14 +7,22 @@ from django.db import transaction
 
 from directory.models import Team, User
 
-from ..models import TeamSurveySettings
+from ..models import Instrument, TeamSurveySettings
 from ..permissions import can_change_team_settings
 
 
 @transaction.atomic
 def team_settings_update(
-    *, actor: User, team: Team, cycle_months: int, link_valid_days: int, reminder_after_days: int
+    *,
+    actor: User,
+    team: Team,
+    cycle_months: int,
+    link_valid_days: int,
+    reminder_after_days: int,
+    instrument_key: str | None = None,
 ) -> TeamSurveySettings:
+    """Save the team's settings; `instrument_key` (None: unchanged) must name a loaded, active
+    instrument, which every way of answering then uses for the team's people."""
     if not can_change_team_settings(actor, team):
         raise ValidationError("You cannot change this team's check-in settings.")
     if reminder_after_days >= link_valid_days:
@@ -26,6 +34,10 @@ def team_settings_update(
     team_settings.cycle_months = cycle_months
     team_settings.link_valid_days = link_valid_days
     team_settings.reminder_after_days = reminder_after_days
+    if instrument_key is not None:
+        if not Instrument.objects.filter(key=instrument_key, active=True).exists():
+            raise ValidationError({"instrument_key": "Choose a check-in that is in use."})
+        team_settings.instrument_key = instrument_key
     team_settings.full_clean()
     team_settings.save()
     return team_settings

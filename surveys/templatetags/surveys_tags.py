@@ -22,3 +22,9 @@ def score(value: object) -> str:
 def any_change(domains: list[dict]) -> bool:
     """Whether any domain of a journey has a change to put in words."""
     return any(d.get("since_first") or d.get("since_last") for d in domains)
+
+
+@register.filter
+def get_score(scores: dict[str, object], domain: str) -> object:
+    """One domain's score from a check-in's scores, or None where it has none."""
+    return scores.get(domain)

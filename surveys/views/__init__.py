@@ -6,5 +6,6 @@ services write and audit.
 - `journey`: a person's check-ins over time
 - `staff_entry`: staff typing in a check-in given on paper or by phone
 - `invitations`: inviting one person, or a coordinator's caseload
-- `team_settings`: a team's cycle, link lifetime and reminder
+- `team_settings`: a team's check-in, cycle, link lifetime and reminder
+- `withdraw`: withdrawing a sent check-in entered in error, with a reason
 """

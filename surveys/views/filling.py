@@ -33,13 +33,14 @@ from ..forms import QuestionsPageForm, item_field_name
 from ..models import Item, Response
 from ..permissions import can_enter_for, may_read_checkins
 from ..selectors import (
-    active_instrument,
+    BUILT_IN_KEY,
     answers_by_item,
+    instrument_for,
     items_in_order,
     open_draft,
     response_for_filling,
 )
-from .journey import journey_series
+from .journey import journey_sections
 
 ITEMS_PER_PAGE = 3
 SESSION_RESPONSES = "surveys_invitation_responses"  # drafts this browser opened from a link
@@ -297,7 +298,8 @@ class DoneView(FillingMixin, TemplateView):
             services.audit_checkin_access(
                 person=person, resource="check-in journey", audit=self.audit
             )
-            context["responses"], context["domains"] = journey_series(person)
+            context["sections"] = journey_sections(person)
+            context["built_in_key"] = BUILT_IN_KEY
             context["own"] = True
             context["show_journey"] = True
         context["journey_href"] = (
@@ -326,7 +328,7 @@ class StartView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         person = self._person()
-        instrument = active_instrument()
+        instrument = instrument_for(person)
         draft = open_draft(person=person, instrument=instrument, channel=Channel.SIGNED_IN)
         context = super().get_context_data(**kwargs)
         context.update(

@@ -1,4 +1,4 @@
-"""A person's check-in journey: hope, control and opportunity over time."""
+"""A person's check-in journey: every instrument they answered, each domain over time."""
 
 from __future__ import annotations
 
@@ -12,26 +12,33 @@ from directory.permissions import roles_of
 
 from .. import services
 from ..charts import line_chart
-from ..models import Response
-from ..permissions import can_enter_for, can_invite
-from ..selectors import builtin_journey, checkin_status_for
+from ..permissions import can_enter_for, can_invite, can_withdraw
+from ..selectors import BUILT_IN_KEY, checkin_status_for, journey
 from .person import PersonMixin
 
 
-def journey_series(person: ServiceUser) -> tuple[list[Response], list[dict[str, Any]]]:
-    """The person's built-in check-ins and, per domain, its chart, latest score and the change
-    in words: what the journey page and the confirmation after a link check-in both show."""
-    responses, domains = builtin_journey(person=person)
-    return responses, [
+def journey_sections(person: ServiceUser) -> list[dict[str, Any]]:
+    """A section per instrument the person answered and, per domain, its chart, latest score
+    and the change in words: what the journey page and the confirmation after a link check-in
+    both show."""
+    return [
         {
-            "key": domain.key,
-            "label": domain.label,
-            "chart": line_chart(domain.series, low=1, high=5),
-            "since_first": domain.since_first,
-            "since_last": domain.since_last,
-            "latest": domain.latest,
+            "key": section.key,
+            "title": section.title,
+            "responses": section.responses,
+            "domains": [
+                {
+                    "key": domain.key,
+                    "label": domain.label,
+                    "chart": line_chart(domain.series, low=domain.low, high=domain.high),
+                    "since_first": domain.since_first,
+                    "since_last": domain.since_last,
+                    "latest": domain.latest,
+                }
+                for domain in section.domains
+            ],
         }
-        for domain in domains
+        for section in journey(person=person)
     ]
 
 
@@ -49,14 +56,15 @@ class JourneyView(PersonMixin, TemplateView):
         )
         roles = roles_of(self.request.user)
         own = person.pk == roles.service_user_id
-        responses, domains = journey_series(person)
+        sections = journey_sections(person)
         status = checkin_status_for([person])[person.pk]
         context = super().get_context_data(**kwargs)
         context.update(
             person=person,
             own=own,
-            responses=responses,
-            domains=domains,
+            sections=sections,
+            built_in_key=BUILT_IN_KEY,
+            can_withdraw=not own and can_withdraw(self.request.user, person),
             status=status,
             can_invite=can_invite(self.request.user, person),
             can_enter=can_enter_for(self.request.user, person),

@@ -19,7 +19,7 @@ from directory.permissions import acting_user
 from .. import services
 from ..forms import TeamSettingsForm
 from ..permissions import can_change_team_settings, may_change_team_settings
-from ..selectors import team_settings_for
+from ..selectors import BUILT_IN_KEY, instrument_choices, team_settings_for
 
 
 class TeamSettingsView(LoginRequiredMixin, FormView):
@@ -40,10 +40,16 @@ class TeamSettingsView(LoginRequiredMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         current = team_settings_for(self.team)
         return {
+            "instrument_key": current.instrument_key or BUILT_IN_KEY,
             "cycle_months": current.cycle_months,
             "link_valid_days": current.link_valid_days,
             "reminder_after_days": current.reminder_after_days,
         }
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instrument_choices"] = instrument_choices()
+        return kwargs
 
     def form_valid(self, form: TeamSettingsForm) -> HttpResponse:
         try:

@@ -77,7 +77,13 @@ def test_a_plain_message_on_the_team_settings_page_is_shown(world, client_for, m
     client = client_for(world.user("team_leader"))
     url = reverse("surveys:team_settings", kwargs={"public_id": world.team.public_id})
     response = client.post(
-        url, {"cycle_months": "6", "link_valid_days": "21", "reminder_after_days": "7"}
+        url,
+        {
+            "instrument_key": "hope-control-opportunity",
+            "cycle_months": "6",
+            "link_valid_days": "21",
+            "reminder_after_days": "7",
+        },
     )
     assert response.status_code == 200
     assert "You cannot change this team&#x27;s check-in settings." in response.content.decode()

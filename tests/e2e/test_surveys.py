@@ -73,7 +73,7 @@ def test_person_does_a_check_in_on_a_phone_by_keyboard_and_sees_their_journey(
     tab_to(page, "Start now")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_text("Page 1 of 4")).to_be_visible()
+    expect(page.get_by_text("Page 1 of 6")).to_be_visible()
     check_page(page, "checkin-page-1")
     no_sideways_scroll(page)
     answer_with_keyboard(page, [4, 5, None])
@@ -81,18 +81,19 @@ def test_person_does_a_check_in_on_a_phone_by_keyboard_and_sees_their_journey(
     tab_to(page, "Continue")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_text("Page 2 of 4")).to_be_visible()
+    expect(page.get_by_text("Page 2 of 6")).to_be_visible()
     answer_with_keyboard(page, [2, 4, 4])
     tab_to(page, "Continue")
     page.keyboard.press("Enter")
-    for number in (3, 4):
-        expect(page.get_by_text(f"Page {number} of 4")).to_be_visible()
-        answer_with_keyboard(page, [4, 4, 3])
-        tab_to(page, "Continue to check your answers" if number == 4 else "Continue")
+    # Pages 3 and 4 end the first part; 5 and 6 ask how much the team has helped.
+    for number in (3, 4, 5, 6):
+        expect(page.get_by_text(f"Page {number} of 6")).to_be_visible()
+        answer_with_keyboard(page, [4] if number == 6 else [4, 4, 3])
+        tab_to(page, "Continue to check your answers" if number == 6 else "Continue")
         page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
-    expect(page.get_by_text("You answered 11 of 12 statements")).to_be_visible()
+    expect(page.get_by_text("You answered 15 of 16 statements")).to_be_visible()
     check_page(page, "checkin-check-answers")
     no_sideways_scroll(page)
     # Change statement 3 from the check page, and come back to it.
@@ -103,7 +104,7 @@ def test_person_does_a_check_in_on_a_phone_by_keyboard_and_sees_their_journey(
     expect(page.locator("#id_item_3_3")).to_be_checked()
     tab_to(page, "Save and go back to your answers")
     page.keyboard.press("Enter")
-    expect(page.get_by_text("You answered 12 of 12 statements")).to_be_visible()
+    expect(page.get_by_text("You answered 16 of 16 statements")).to_be_visible()
 
     tab_to(page, "Send answers")
     page.keyboard.press("Enter")
@@ -120,7 +121,9 @@ def test_person_does_a_check_in_on_a_phone_by_keyboard_and_sees_their_journey(
     # hope was 2; now (4 + 5 + 4 + reversed 2 -> 4) / 4 = 4.25
     expect(page.get_by_text("Up 2.25 since the first check-in, from 2 to 4.25.")).to_be_visible()
     expect(page.get_by_role("table")).to_contain_text("4.25")
-    expect(page.locator("svg.app-chart__svg")).to_have_count(3)
+    # The first part's three domains and the second part's four.
+    expect(page.locator("svg.app-chart__svg")).to_have_count(7)
+    expect(page.get_by_role("columnheader", name="Helped with life overall")).to_be_visible()
     check_page(page, "checkin-journey")
     no_sideways_scroll(page)
 
@@ -153,7 +156,7 @@ def test_invitation_link_on_a_phone_without_an_account(page, live_server, world)
     no_sideways_scroll(page)
     page.get_by_role("button", name="Start now").click()
 
-    expect(page.get_by_text("Page 1 of 4")).to_be_visible()
+    expect(page.get_by_text("Page 1 of 6")).to_be_visible()
     check_page(page, "invitation-page-1")
     # A value off the scale (a tampered or stale form) is refused next to the statement, and
     # the error summary's link takes focus to the statement's first radio.
@@ -177,7 +180,7 @@ def test_invitation_link_on_a_phone_without_an_account(page, live_server, world)
     expect(
         page.get_by_role("group", name="Statement 1").get_by_label("Agree", exact=True)
     ).to_be_checked()
-    for _ in range(4):
+    for _ in range(6):  # 16 statements, 3 a page
         page.get_by_role("button", name="Continue").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     page.get_by_role("button", name="Send answers").dblclick()  # a double click sends once
@@ -247,6 +250,25 @@ def test_staff_pages_pass_axe_also_after_mistakes(page, context, live_server, wo
 
     page.goto(f"{live_server.url}/caseload/invite-to-check-in/")
     check_page(page, "checkin-invite-caseload")
+
+    # Withdrawing a check-in entered in error, from the journey.
+    page.goto(f"{live_server.url}/people/{person.public_id}/check-ins/")
+    page.get_by_role("link", name="Withdraw the check-in of 15 January 2025").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Withdraw the check-in of 15 January 2025"
+    )
+    check_page(page, "checkin-withdraw")
+    page.get_by_role("button", name="Withdraw check-in").click()
+    expect(page.locator(".nhsuk-error-summary")).to_be_focused()
+    check_page(page, "checkin-withdraw-errors")
+    page.locator(".nhsuk-error-summary").get_by_role("link").click()
+    expect(page.get_by_label("Why is this check-in being withdrawn?")).to_be_focused()
+    page.keyboard.type("Entered for the wrong person.")
+    page.get_by_role("button", name="Withdraw check-in").click()
+    expect(page.get_by_text("The check-in of 15 January 2025 is withdrawn.")).to_be_visible()
+    assert (
+        Response.objects.filter(service_user=person, status=ResponseStatus.WITHDRAWN).count() == 1
+    )
 
     sign_in(context, live_server, world.user("team_leader"))
     page.goto(f"{live_server.url}/teams/{world.team.public_id}/check-in-settings/")

@@ -33,6 +33,14 @@ def _sent(w):
     return {"public_id": w.extras["sent"].public_id}
 
 
+def _teammate_sent(w):
+    w.extras["sent"] = sent_response(w.teammate_person, on=datetime.date(2026, 1, 10))
+    return {"public_id": w.extras["sent"].public_id}
+
+
+WITHDRAW_REASON = {"reason": "Entered for the wrong person."}
+
+
 def _token(w):
     invitation = services.invitation_create(
         actor=w.user("care_coordinator"),
@@ -161,6 +169,29 @@ ROWS = {
             label="another team in the trust",
         ),
     ],
+    # Withdrawing a sent check-in: the person's coordinator and their team's leaders only.
+    "surveys:withdraw": [
+        Case(
+            page(403, care_coordinator=200, team_leader=200, other_trust_staff=404),
+            kwargs=_sent,
+            audits="check-in",
+        ),
+        Case(
+            page(403, care_coordinator=404, team_leader=200, other_trust_staff=404),
+            kwargs=_teammate_sent,
+            audits="check-in",
+            label="a person on a colleague's caseload",
+        ),
+        Case(
+            page(403, care_coordinator=302, team_leader=302, other_trust_staff=404),
+            kwargs=_sent,
+            method="post",
+            data=lambda w: WITHDRAW_REASON,
+            writes=True,
+            audits="check-in (withdrawn)",
+            label="withdrawing",
+        ),
+    ],
     # The questions are public knowledge; anyone signed in may read them.
     "api:checkin-instrument-list": [Case(api(200, partner_contact=200))],
     "api:checkin-instrument-detail": [
@@ -169,6 +200,25 @@ ROWS = {
     "api:checkin-list": [Case(api(200, **NEVER))],
     "api:checkin-detail": [
         Case(api(200, other_trust_staff=404, **NEVER), kwargs=_sent, audits="check-in"),
+    ],
+    "api:checkin-withdraw": [
+        Case(
+            api(403, care_coordinator=200, team_leader=200, other_trust_staff=404),
+            kwargs=_sent,
+            method="post",
+            data=lambda w: WITHDRAW_REASON,
+            writes=True,
+            audits="check-in (withdrawn)",
+        ),
+        Case(
+            api(403, care_coordinator=404, team_leader=200, other_trust_staff=404),
+            kwargs=_teammate_sent,
+            method="post",
+            data=lambda w: WITHDRAW_REASON,
+            writes=True,
+            audits="check-in (withdrawn)",
+            label="a person on a colleague's caseload",
+        ),
     ],
     "api:checkin-scores-detail": [
         Case(

@@ -15,6 +15,7 @@ from directory.models import ServiceUser
 from surveys.choices import Channel, Domain, ResponseStatus, ScoringMethod
 from surveys.models import Answer, Instrument, Item, Response, ScoringRule
 from surveys.selectors import BUILT_IN_KEY
+from surveys.services import scores_write
 
 AGREE5 = [{"value": v, "label": f"Point {v}"} for v in range(1, 6)]
 
@@ -54,12 +55,18 @@ def built_in() -> Instrument:
     return Instrument.objects.get(key=BUILT_IN_KEY, version=1)
 
 
+def built_in_v2() -> Instrument:
+    """The built-in check-in with its second part (how much the team has helped)."""
+    return Instrument.objects.get(key=BUILT_IN_KEY, version=2)
+
+
 def ensure_built_in() -> Instrument:
-    """Put back the migration's check-in after a transactional test flushed the tables."""
+    """Put back the migrations' check-in versions after a transactional test flushed the
+    tables."""
     from django.apps import apps
 
-    migration = importlib.import_module("surveys.migrations.0002_built_in_checkin")
-    migration.add_check_in(apps, None)
+    importlib.import_module("surveys.migrations.0002_built_in_checkin").add_check_in(apps, None)
+    importlib.import_module("surveys.migrations.0007_checkin_team_part").add_version_2(apps, None)
     return built_in()
 
 
@@ -73,8 +80,9 @@ def sent_response(
     channel: str = Channel.SIGNED_IN,
     entered_by=None,
 ) -> Response:
-    """A sent response with given scores (answers not stored): for journeys and status."""
-    return Response.objects.create(
+    """A sent response with given scores (answers not stored), its score rows written as
+    sending writes them: for journeys, status and league tables."""
+    response = Response.objects.create(
         instrument=built_in(),
         service_user=person,
         team=person.team,
@@ -84,11 +92,19 @@ def sent_response(
         submitted_at=datetime.datetime.combine(on, datetime.time(12), tzinfo=datetime.UTC),
         completed_on=on,
         period=month_of(on),
-        hope_score=Decimal(hope) if hope is not None else None,
-        control_score=Decimal(control) if control is not None else None,
-        opportunity_score=Decimal(opportunity) if opportunity is not None else None,
         idempotency_key=uuid.uuid4(),
     )
+    given = {"hope": hope, "control": control, "opportunity": opportunity}
+    scores_write(
+        response=response,
+        scores={d: Decimal(v) if v is not None else None for d, v in given.items()},
+    )
+    return response
+
+
+def scores_of(response: Response) -> dict[str, Decimal]:
+    """A response's sent scores by domain."""
+    return dict(response.scores.filter(sent=True).values_list("domain", "score"))
 
 
 def draft_with_answers(person: ServiceUser, answers: Mapping[int, int | None]) -> Response:

@@ -43,8 +43,9 @@ def test_a_good_file_passes():
 def test_unknown_domain():
     data = copy.deepcopy(MEASURE)
     data["items"][2]["domain"] = "hopes"
-    assert "Item 3: unknown domain 'hopes' (use hope, control, opportunity or other)." in (
-        problems_of(data)
+    assert (
+        "Item 3: domain 'hopes' has no scoring rule (give it one in 'scoring', or use a domain that has one)."
+        in (problems_of(data))
     )
 
 
@@ -100,8 +101,7 @@ def test_command_loads_the_fictional_measure_and_it_scores_by_its_table(world):
         instrument=instrument,
     )
     assert created
-    assert response.other_score == Decimal("37.25")
-    assert response.hope_score is None
+    assert dict(response.scores.values_list("domain", "score")) == {"other": Decimal("37.25")}
 
 
 def test_command_reads_yaml(db):
@@ -125,7 +125,7 @@ def test_command_names_each_problem(tmp_path, db):
     with pytest.raises(CommandError) as caught:
         call_command("load_instrument", str(bad), stdout=StringIO())
     assert "nothing was loaded" in str(caught.value)
-    assert "unknown domain 'mood'" in str(caught.value)
+    assert "Item 1: domain 'mood' has no scoring rule" in str(caught.value)
     assert not Instrument.objects.filter(key="fictional-calm-connection").exists()
 
 
@@ -203,3 +203,48 @@ def test_built_in_check_in_is_loaded_by_migration(db):
         "control",
         "opportunity",
     }
+
+
+def test_rules_name_their_domain_kind_and_direction_with_defaults():
+    from surveys.instrument_files import read_instrument_file
+
+    data = read_instrument_file(DATA / "fictional_two_domains.yaml")
+    data["items"][2]["domain"] = "helped_plan"
+    data["scoring"].append(
+        {
+            "domain": "helped_plan",
+            "method": "mean",
+            "label": "Helped me plan",
+            "kind": "service",
+            "higher_is_better": False,
+        }
+    )
+    checked = check_instrument(data)
+    rules = {r.domain: (r.label, r.kind, r.higher_is_better) for r in checked.rules}
+    assert rules["helped_plan"] == ("Helped me plan", "service", False)
+    # No label, kind or direction given: the slug's words, wellbeing, higher is better.
+    assert rules["hope"] == ("Hope", "wellbeing", True)
+
+
+def test_bad_domain_names_kinds_and_directions_are_each_named():
+    data = copy.deepcopy(MEASURE)
+    data["items"][0]["domain"] = "Not A Slug"
+    data["scoring"][0]["kind"] = "mood"
+    data["scoring"][0]["higher_is_better"] = "yes"
+    problems = problems_of(data)
+    assert any("domain 'Not A Slug' is not a name to use" in p for p in problems)
+    assert any("unknown kind 'mood' (use wellbeing or service)" in p for p in problems)
+    assert any("'higher_is_better' must be true or false" in p for p in problems)
+
+
+def test_loading_stores_label_kind_and_direction(db):
+    data = copy.deepcopy(MEASURE)
+    data["key"] = "fictional-labelled"
+    data["scoring"][0].update(label="Calm and connected", kind="service", higher_is_better=False)
+    instrument, _ = instrument_load(checked=check_instrument(data))
+    rule = instrument.scoring_rules.get(domain=data["scoring"][0]["domain"])
+    assert (rule.label, rule.kind, rule.higher_is_better) == (
+        "Calm and connected",
+        "service",
+        False,
+    )

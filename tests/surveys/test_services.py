@@ -24,7 +24,7 @@ from surveys.models import Invitation, Response, TeamSurveySettings
 from surveys.tasks import email_invitation
 from tests.audit import audit_as
 
-from .factories import built_in, draft_with_answers
+from .factories import built_in, draft_with_answers, scores_of
 
 ALL_FOURS = dict.fromkeys(range(1, 13), 4)
 
@@ -53,9 +53,7 @@ def test_send_scores_each_domain_and_stores_team_and_period(
     assert sent_now
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED
-    assert response.hope_score == Decimal("4.25")
-    assert response.control_score == Decimal("1.50")
-    assert response.opportunity_score is None
+    assert scores_of(response) == {"hope": Decimal("4.25"), "control": Decimal("1.50")}
     assert response.answered_count == 7
     assert response.completed_on == datetime.date(2026, 4, 1)
     assert response.period == datetime.date(2026, 4, 1)
@@ -129,7 +127,7 @@ def test_record_with_the_same_key_twice_stores_one(world):
         .values_list("action", "actor")
     ) == [("create", world.user("service_user").pk), ("read", world.user("service_user").pk)]
     # statement 4 is reversed, so its 4 counts as 2: hope is (4 + 4 + 4 + 2) / 4 = 3.5
-    assert first.hope_score == Decimal("3.50")
+    assert scores_of(first)["hope"] == Decimal("3.50")
 
 
 def _in_threads(target, count: int) -> list:
