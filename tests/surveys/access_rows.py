@@ -196,6 +196,18 @@ ROWS = {
             label="a team in another trust",
         ),
     ],
+    "api:league-list": [Case(api(403, qa_manager=404), label="no figures yet")],
+    "api:league-team-detail": [
+        Case(
+            api(403, qa_manager=200, team_leader=200, care_coordinator=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.team.public_id},
+        ),
+        Case(
+            api(403, qa_manager=404, team_leader=404, care_coordinator=404, other_trust_staff=200),
+            kwargs=lambda w: {"public_id": w.other_trust_team.public_id},
+            label="a team in another trust",
+        ),
+    ],
     # The questions are public knowledge; anyone signed in may read them.
     "api:checkin-instrument-list": [Case(api(200, partner_contact=200))],
     "api:checkin-instrument-detail": [
@@ -227,5 +239,6 @@ NOT_AUDITED = {
     "surveys:team_settings": "a team's settings: no person's record",
     "surveys:league_team": "a team's aggregated figures: no person's record",
     "surveys:league_team_csv": "a team's aggregated figures: no person's record",
+    "api:league-team-detail": "a team's aggregated figures: no person's record",
     "api:checkin-instrument-detail": "the questionnaire itself: no person's record",
 }

@@ -168,9 +168,38 @@ def test_benchmark_shows_other_trusts_as_trust_rows_only(world, client_for):
     assert "North Fells CMHT" not in html  # not even the trust's own teams
     rows = response.context["rows"]
     assert rows[0][0].own
+    # One row per trust: the trust-wide rows, never a team's.
+    assert [row.trust_name for row, _ in rows] == [
+        "Fellside Test NHS Foundation Trust",
+        "Riverside Test NHS Trust",
+    ]
     file = client.get(reverse("surveys:benchmark_csv"))
     text = file.content.decode()
     assert "Riverside" not in text and "North Fells" not in text
     parsed = _csv(file)
     assert {row["trust_name"] for row in parsed} == {"Fellside Test NHS Foundation Trust"}
     assert all(row["format"] == "recovery-care-benchmark/1" and row["as_at"] for row in parsed)
+
+
+def test_api_league_rows_match_the_page_and_are_scoped(world, client_for):
+    _league(world)
+    client = client_for(world.user("qa_manager"))
+    body = client.get(reverse("api:league-list")).json()
+    assert body["as_at"] and body["domain"] == "hope" and body["measure"] == "change"
+    assert [row["team_name"] for row in body["rows"]] == [
+        "North Fells CMHT",
+        "Lakes CMHT",
+        "Tiny Fells CMHT",
+    ]
+    tiny = body["rows"][-1]
+    assert tiny["suppressed"] and tiny["mean"] is None and tiny["ci_low"] is None
+    bad = client.get(reverse("api:league-list"), {"period_kind": "month", "period": "1999-01-01"})
+    assert bad.status_code == 400
+    assert client_for(world.user("team_leader")).get(reverse("api:league-list")).status_code == 403
+    series = client_for(world.user("care_coordinator")).get(
+        reverse("api:league-team-detail", args=[world.team.public_id])
+    )
+    assert series.status_code == 200
+    (hope,) = series.json()["domains"]
+    assert [m["period_start"] for m in hope["months"]] == ["2026-01-01", "2026-02-01"]
+    assert hope["trial_limits"] is True
