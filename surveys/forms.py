@@ -193,3 +193,17 @@ class LeagueChoiceForm(forms.Form):
         elif key and domain and measure and measure not in self.measures.get((key, domain), []):
             self.add_error("measure", "There are no figures of that kind for the domain.")
         return data
+
+
+class BenchmarkImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload another trust's figures",
+        help_text="The CSV file another trust downloaded from its own system.",
+        max_length=200,
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 5 MB.")
+        return upload

@@ -1,5 +1,6 @@
 """The check-ins' data: instruments, responses and their scores, and the league-table rollups."""
 
+from .benchmarks import ExternalBenchmark
 from .instruments import FROZEN_MESSAGE, Instrument, Item, ScoringRule
 from .responses import Answer, Invitation, Response, ResponseScore, TeamSurveySettings
 from .rollups import RollupPending, RollupRun, TeamPeriodScore
@@ -7,6 +8,7 @@ from .rollups import RollupPending, RollupRun, TeamPeriodScore
 __all__ = [
     "FROZEN_MESSAGE",
     "Answer",
+    "ExternalBenchmark",
     "Instrument",
     "Invitation",
     "Item",

@@ -17,7 +17,7 @@ from django.db.models import Max, Q
 from directory.models import Team
 
 from ..choices import Domain, Measure, PeriodKind, RollupStatus
-from ..models import RollupRun, TeamPeriodScore
+from ..models import ExternalBenchmark, RollupRun, TeamPeriodScore
 from ..statistics import (
     Band,
     Direction,
@@ -543,8 +543,9 @@ class BenchmarkRow:
 
 
 def benchmark_rows(*, trust_id: int, choice: LeagueChoice) -> list[BenchmarkRow]:
-    """Every trust's trust-wide row on this instance for the choice: names only, never a team.
-    One query; the caller's own trust first, then by mean."""
+    """Every trust's trust-wide row on this instance for the choice, and the rows the caller's
+    trust imported from other instances: names only, never a team. Two queries; the caller's
+    own trust first, then by mean."""
     rows = TeamPeriodScore.objects.filter(
         team__isnull=True,
         period_kind=choice.period_kind,
@@ -565,6 +566,28 @@ def benchmark_rows(*, trust_id: int, choice: LeagueChoice) -> list[BenchmarkRow]
             suppressed=row.suppressed or row.mean is None,
         )
         for row in rows
+    ]
+    imported = ExternalBenchmark.objects.filter(
+        trust_id=trust_id,
+        period_kind=choice.period_kind,
+        period_start=choice.period_start,
+        instrument_key=choice.instrument_key,
+        domain=choice.domain,
+        measure=choice.measure,
+    )
+    result += [
+        BenchmarkRow(
+            trust_name=row.trust_name,
+            ods_code=row.ods_code,
+            own=False,
+            responses=row.responses,
+            mean=None if row.suppressed else _f(row.mean),
+            ci_low=None if row.suppressed else _f(row.ci_low),
+            ci_high=None if row.suppressed else _f(row.ci_high),
+            suppressed=row.suppressed or row.mean is None,
+            imported=True,
+        )
+        for row in imported
     ]
     result.sort(key=lambda r: (not r.own, r.suppressed, -(r.mean or 0.0), r.trust_name))
     return result

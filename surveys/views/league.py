@@ -9,23 +9,32 @@ import csv
 import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView, View
 
 from common.dates import in_trust_zone
+from directory.audit import AuditedRequestMixin
 from directory.models import Team, Trust
 from directory.permissions import roles_of
 
 from ..charts.league import funnel_plot, interval_bars, xmr_plot
 from ..choices import Measure, PeriodKind
-from ..forms import LeagueChoiceForm
+from ..forms import BenchmarkImportForm, LeagueChoiceForm
 from ..permissions import can_view_team_league, may_view_league, may_view_team_league
 from ..selectors import league as reads
+from ..services.benchmarks import (
+    BENCHMARK_FORMAT,
+    BENCHMARK_HEADER,
+    benchmark_file_parse,
+    benchmark_import,
+)
 from ..statistics import mean_funnel_curve, proportion_funnel_curve
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -332,7 +341,7 @@ class TeamSeriesCsvView(TeamLeagueMixin, View):
         return response
 
 
-class BenchmarkView(QaManagerMixin, TemplateView):
+class BenchmarkView(QaManagerMixin, AuditedRequestMixin, TemplateView):
     """The trust beside other trusts on this instance: trust-wide rows only, never a team."""
 
     template_name = "surveys/league/benchmark.html"
@@ -349,28 +358,37 @@ class BenchmarkView(QaManagerMixin, TemplateView):
             scale=scale,
             as_at=reads.as_at(trust_id=self.trust_id),
             recompute_url=_recompute_url(),
+            import_form=kwargs.get("import_form") or BenchmarkImportForm(),
+            import_errors=kwargs.get("import_errors", []),
         )
         return context
 
-
-BENCHMARK_HEADER = [
-    "format",
-    "as_at",
-    "trust_name",
-    "ods_code",
-    "period_kind",
-    "period_start",
-    "period_end",
-    "instrument_key",
-    "domain",
-    "measure",
-    "responses",
-    "mean",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-]
-BENCHMARK_FORMAT = "recovery-care-benchmark/1"
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Import another instance's aggregate file; every bad line is reported by number."""
+        form = BenchmarkImportForm(request.POST, request.FILES)
+        errors: list[str] = []
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                errors = ["The file is not UTF-8 text. Save it as CSV (UTF-8) and try again."]
+            else:
+                lines, errors = benchmark_file_parse(text)
+                if not errors:
+                    try:
+                        count = benchmark_import(
+                            trust=Trust.objects.get(pk=self.trust_id), lines=lines, audit=self.audit
+                        )
+                    except ValidationError as exc:
+                        errors = list(exc.messages)
+                    else:
+                        messages.success(request, f"{count} figure{pluralize(count)} imported.")
+                        return redirect("surveys:benchmark")
+            for message in errors[:50]:
+                form.add_error("file", message)
+        context = self.get_context_data(import_form=form, import_errors=errors, **kwargs)
+        return self.render_to_response(context, status=400 if errors or form.errors else 200)
 
 
 class BenchmarkCsvView(QaManagerMixin, View):

@@ -167,7 +167,10 @@ ROWS = {
     "surveys:league_csv": [
         Case(page(403, qa_manager=404), label="no figures yet: nothing to export")
     ],
-    "surveys:benchmark": [Case(page(403, qa_manager=200))],
+    "surveys:benchmark": [
+        Case(page(403, qa_manager=200)),
+        Case(page(403, qa_manager=400), method="post", label="an import with no file"),
+    ],
     "surveys:benchmark_csv": [Case(page(403, qa_manager=200))],
     "surveys:league_team": [
         Case(

@@ -203,3 +203,54 @@ def test_api_league_rows_match_the_page_and_are_scoped(world, client_for):
     (hope,) = series.json()["domains"]
     assert [m["period_start"] for m in hope["months"]] == ["2026-01-01", "2026-02-01"]
     assert hope["trial_limits"] is True
+
+
+def _upload(client, text: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("surveys:benchmark"),
+        {"file": SimpleUploadedFile("other.csv", text.encode(), content_type="text/csv")},
+    )
+
+
+def test_another_instances_file_is_imported_and_shown_as_imported(world, client_for):
+    _league(world)
+    client = client_for(world.user("qa_manager"))
+    # A file as another instance writes it: our own export, renamed to another trust.
+    exported = client.get(reverse("surveys:benchmark_csv")).content.decode()
+    other = exported.replace("Fellside Test NHS Foundation Trust", "Westmoor NHS Trust")
+    response = _upload(client, other)
+    assert response.status_code == 302
+    page = client.get(reverse("surveys:benchmark"))
+    imported = [row for row, _ in page.context["rows"] if row.imported]
+    assert [row.trust_name for row in imported] == ["Westmoor NHS Trust"]
+    assert "Imported file" in page.content.decode()
+    # Importing again replaces rather than doubles.
+    assert _upload(client, other).status_code == 302
+    page = client.get(reverse("surveys:benchmark"))
+    assert len([row for row, _ in page.context["rows"] if row.imported]) == 1
+    # Another trust's QA manager sees nothing this trust imported: they have no league rows.
+    assert "Westmoor" not in exported
+
+
+def test_a_bad_file_is_refused_with_a_message_per_line(world, client_for):
+    _league(world)
+    client = client_for(world.user("qa_manager"))
+    exported = client.get(reverse("surveys:benchmark_csv")).content.decode()
+    lines = exported.replace(
+        "Fellside Test NHS Foundation Trust", "Westmoor NHS Trust"
+    ).splitlines()
+    lines[1] = lines[1].replace(",month,", ",fortnight,")
+    lines[2] = lines[2].replace(",false", ",perhaps")
+    response = _upload(client, "\n".join(lines))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Line 2: unknown period kind" in body
+    assert "Line 3: suppressed must be true or false" in body
+    page = client.get(reverse("surveys:benchmark"))
+    assert not [row for row, _ in page.context["rows"] if row.imported]
+    assert _upload(client, "a,b\n1,2\n").status_code == 400
+    own = _upload(client, exported)
+    assert own.status_code == 400
+    assert "your own trust" in own.content.decode()
