@@ -207,3 +207,19 @@ class BenchmarkImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError("The file must be smaller than 5 MB.")
         return upload
+
+
+class ProcessChangeForm(forms.Form):
+    """A change to how the team works: its charts take new limits from the month chosen."""
+
+    month = forms.ChoiceField(label="From which month", choices=())
+    note = forms.CharField(
+        label="What changed",
+        max_length=200,
+        help_text="For example: a new duty system, or the team merged with another.",
+    )
+
+    def __init__(self, *args: Any, months: list[datetime.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]

@@ -123,3 +123,12 @@ def can_view_team_league(user: User | object, team: Team) -> bool:
     if roles.trust_id is None or team.trust_id != roles.trust_id:
         return False
     return _is_qa_manager(user) or team.pk in (roles.leads | roles.coordinates_in)
+
+
+def can_record_process_change(user: User | object, team: Team) -> bool:
+    """A change to how a team works, which restarts its chart limits: its team leaders and the
+    trust's QA managers (coordinators see the page but do not rebase its charts)."""
+    roles = roles_of(user)
+    if roles.trust_id is None or team.trust_id != roles.trust_id:
+        return False
+    return _is_qa_manager(user) or team.pk in roles.leads

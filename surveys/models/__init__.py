@@ -2,6 +2,7 @@
 
 from .benchmarks import ExternalBenchmark
 from .instruments import FROZEN_MESSAGE, Instrument, Item, ScoringRule
+from .process_changes import TeamProcessChange
 from .responses import Answer, Invitation, Response, ResponseScore, TeamSurveySettings
 from .rollups import RollupPending, RollupRun, TeamPeriodScore
 
@@ -18,5 +19,6 @@ __all__ = [
     "RollupRun",
     "ScoringRule",
     "TeamPeriodScore",
+    "TeamProcessChange",
     "TeamSurveySettings",
 ]

@@ -17,7 +17,7 @@ from django.db.models import Max, Q
 from directory.models import Team
 
 from ..choices import Domain, Measure, PeriodKind, RollupStatus
-from ..models import ExternalBenchmark, RollupRun, TeamPeriodScore
+from ..models import ExternalBenchmark, RollupRun, TeamPeriodScore, TeamProcessChange
 from ..statistics import (
     Band,
     Direction,
@@ -631,3 +631,8 @@ def trust_rows(*, trust_id: int) -> list[TrustRow]:
         )
         for row in rows
     ]
+
+
+def process_changes(*, team: Team) -> list[TeamProcessChange]:
+    """The team's recorded changes, oldest first: one query."""
+    return list(TeamProcessChange.objects.filter(team=team).order_by("month"))

@@ -20,14 +20,20 @@ from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView, View
 
 from common.dates import in_trust_zone
+from common.forms import add_service_error
 from directory.audit import AuditedRequestMixin
 from directory.models import Team, Trust
 from directory.permissions import roles_of
 
 from ..charts.league import funnel_plot, interval_bars, xmr_plot
 from ..choices import Measure, PeriodKind
-from ..forms import BenchmarkImportForm, LeagueChoiceForm
-from ..permissions import can_view_team_league, may_view_league, may_view_team_league
+from ..forms import BenchmarkImportForm, LeagueChoiceForm, ProcessChangeForm
+from ..permissions import (
+    can_record_process_change,
+    can_view_team_league,
+    may_view_league,
+    may_view_team_league,
+)
 from ..selectors import league as reads
 from ..services.benchmarks import (
     BENCHMARK_FORMAT,
@@ -35,6 +41,7 @@ from ..services.benchmarks import (
     benchmark_file_parse,
     benchmark_import,
 )
+from ..services.process_changes import process_change_record
 from ..statistics import mean_funnel_curve, proportion_funnel_curve
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -278,14 +285,19 @@ class TeamLeagueMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class TeamLeagueView(TeamLeagueMixin, TemplateView):
+class TeamLeagueView(TeamLeagueMixin, AuditedRequestMixin, TemplateView):
     """Each domain over time as an XmR chart, with a table, and the team's place in the trust."""
 
     template_name = "surveys/league/team.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        series = reads.team_series(team=self.team)
+        changes = reads.process_changes(team=self.team)
+        series = reads.team_series(
+            team=self.team, rebase_months=tuple(change.month for change in changes)
+        )
+        months = sorted({month.period_start for d in series for month in d.months}, reverse=True)
+        may_record = can_record_process_change(self.request.user, self.team)
         charts = []
         for domain in series:
             labels = [f"{month.period_start:%b %Y}" for month in domain.shown]
@@ -297,8 +309,36 @@ class TeamLeagueView(TeamLeagueMixin, TemplateView):
             as_at=reads.as_at(trust_id=self.team.trust_id),
             qa_manager=may_view_league(self.request.user),
             recompute_url=_recompute_url(),
+            changes=changes,
+            change_form=(kwargs.get("change_form") or ProcessChangeForm(months=months))
+            if may_record and months
+            else None,
         )
         return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Record a change to how the team works: its leaders and the trust's QA managers."""
+        if not can_record_process_change(request.user, self.team):
+            raise PermissionDenied
+        months = sorted(
+            {m.period_start for d in reads.team_series(team=self.team) for m in d.months}
+        )
+        form = ProcessChangeForm(request.POST, months=months)
+        if form.is_valid():
+            try:
+                process_change_record(
+                    team=self.team,
+                    month=datetime.date.fromisoformat(form.cleaned_data["month"]),
+                    note=form.cleaned_data["note"],
+                    audit=self.audit,
+                )
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, "The change is recorded; the charts take new limits.")
+                return redirect("surveys:league_team", public_id=self.team.public_id)
+        context = self.get_context_data(change_form=form, **kwargs)
+        return self.render_to_response(context, status=400)
 
 
 class TeamSeriesCsvView(TeamLeagueMixin, View):

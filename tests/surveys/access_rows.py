@@ -187,6 +187,12 @@ ROWS = {
             kwargs=lambda w: {"public_id": w.other_trust_team.public_id},
             label="a team in another trust",
         ),
+        Case(
+            page(403, qa_manager=400, team_leader=400, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.team.public_id},
+            method="post",
+            label="recording a change with no month to choose: leaders and QA managers only",
+        ),
     ],
     "surveys:league_team_csv": [
         Case(

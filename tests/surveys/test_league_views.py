@@ -144,7 +144,8 @@ def test_league_csv_applies_suppression_and_says_as_at(world, client_for):
 def test_team_page_for_its_leader(world, client_for, django_assert_max_num_queries):
     _league(world)
     client = client_for(world.user("team_leader"))
-    with django_assert_max_num_queries(14):
+    # Sign-in, roles and session take 8; the team, its changes, series, position and as-at 7.
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("surveys:league_team", args=[world.team.public_id]))
     assert response.status_code == 200
     (chart,) = response.context["charts"]
@@ -254,3 +255,35 @@ def test_a_bad_file_is_refused_with_a_message_per_line(world, client_for):
     own = _upload(client, exported)
     assert own.status_code == 400
     assert "your own trust" in own.content.decode()
+
+
+def test_a_recorded_change_restarts_the_chart_limits(world, client_for):
+    from surveys.models import TeamProcessChange
+
+    for month in range(14):
+        period = datetime.date(2025, 1, 1).replace(month=1 + month % 12, year=2025 + month // 12)
+        level = 3.0 if month < 8 else 4.0
+        period_scores(
+            trust=world.trust,
+            scores={world.team: spread(level + (month % 3) * 0.05, 12)},
+            period=period,
+            domain="hope",
+            measure=Measure.CHANGE,
+        )
+    url = reverse("surveys:league_team", args=[world.team.public_id])
+    coordinator = client_for(world.user("care_coordinator"))
+    assert coordinator.post(url, {"month": "2025-09-01", "note": "x"}).status_code == 403
+    leader = client_for(world.user("team_leader"))
+    (before,) = leader.get(url).context["charts"]
+    assert len(before["series"].chart.segments) == 1
+    response = leader.post(url, {"month": "2025-09-01", "note": "New duty system"})
+    assert response.status_code == 302
+    assert TeamProcessChange.objects.get(team=world.team).note == "New duty system"
+    page = leader.get(url)
+    (after,) = page.context["charts"]
+    segments = after["series"].chart.segments
+    assert [(s.start, s.end) for s in segments] == [(0, 8), (8, 14)]
+    assert segments[1].mean > segments[0].mean
+    assert "New duty system" in page.content.decode()
+    bad = leader.post(url, {"month": "1999-01-01", "note": ""})
+    assert bad.status_code == 400
