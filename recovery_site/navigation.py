@@ -16,6 +16,7 @@ from directory.permissions import (
     may_view_trust_overview,
     roles_of,
 )
+from surveys.permissions import may_view_league
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,13 @@ DESTINATIONS: tuple[Destination, ...] = (
         "directory:staff",
         may_view_staff_directory,
         card="Staff, their roles and teams.",
+    ),
+    Destination(
+        "league",
+        "League table",
+        "surveys:league",
+        may_view_league,
+        card="The trust's teams compared honestly, with funnel plots and other trusts.",
     ),
     Destination(
         "admin",

@@ -8,7 +8,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from careplans.api import PlanViewSet
 from common.api import ApiRouter
 from directory.api import ServiceUserViewSet, TeamViewSet
-from surveys.api import InstrumentViewSet, PersonScoresViewSet, ResponseViewSet
+from surveys.api import (
+    InstrumentViewSet,
+    LeagueViewSet,
+    PersonScoresViewSet,
+    ResponseViewSet,
+    TeamSeriesViewSet,
+)
 
 from . import caseload, person, views
 from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
@@ -19,6 +25,8 @@ router.register("service-users", ServiceUserViewSet, basename="service-user")
 router.register("check-in-instruments", InstrumentViewSet, basename="checkin-instrument")
 router.register("check-ins", ResponseViewSet, basename="checkin")
 router.register("check-in-scores", PersonScoresViewSet, basename="checkin-scores")
+router.register("league-table", LeagueViewSet, basename="league")
+router.register("league-teams", TeamSeriesViewSet, basename="league-team")
 router.register("plans", PlanViewSet, basename="plan")
 
 auth_patterns = [

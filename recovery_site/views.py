@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -18,6 +19,7 @@ from directory.demo import DEMO_PERSONAS
 from directory.models import ServiceUser, User
 from directory.permissions import acting_user, roles_of
 from directory.selectors import caseload_for, memberships_in_force
+from surveys.permissions import league_teams_visible_to
 
 from .celery import app as celery_app
 from .navigation import links_for
@@ -61,6 +63,14 @@ class HomeView(LoginRequiredMixin, TemplateView):
                     membership.team.name,
                     membership.team.get_absolute_url(),
                     "Members and the size of each caseload.",
+                )
+        own_teams = roles.leads | roles.coordinates_in
+        if own_teams:
+            for team in league_teams_visible_to(user).filter(pk__in=own_teams).order_by("name"):
+                card(
+                    f"{team.name}: check-in figures",
+                    reverse("surveys:league_team", args=[team.public_id]),
+                    "The team's check-in figures over time and where it stands in the trust.",
                 )
         for link in links:
             if link.card:

@@ -173,3 +173,82 @@ class WithdrawForm(NhsFormHelperMixin, forms.Form):
             "max_length": "Say why in 500 characters or fewer",
         },
     )
+
+
+class LeagueChoiceForm(forms.Form):
+    """What a league table shows, chosen from what the trust has rows for (a GET form)."""
+
+    period_kind = forms.ChoiceField(label="Period", choices=())
+    period = forms.ChoiceField(label="Starting", choices=())
+    instrument = forms.ChoiceField(label="Check-in", choices=())
+    domain = forms.ChoiceField(label="Domain", choices=())
+    measure = forms.ChoiceField(label="Measure", choices=())
+    overdispersion = forms.BooleanField(
+        label="Widen the limits for differences between teams beyond chance (overdispersion)",
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        periods: dict[str, list[datetime.date]],
+        domains: dict[str, list[str]],
+        measures: dict[tuple[str, str], list[str]],
+        labels: dict[str, dict[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.periods, self.domains, self.measures = periods, domains, measures
+        fields: dict[str, Any] = self.fields
+        fields["period_kind"].choices = [
+            (kind, labels["kinds"].get(kind, kind)) for kind in periods
+        ]
+        days = sorted({day for values in periods.values() for day in values}, reverse=True)
+        fields["period"].choices = [(day.isoformat(), f"{day:%B %Y}") for day in days]
+        fields["instrument"].choices = [(key, key) for key in domains]
+        names = sorted({name for values in domains.values() for name in values})
+        fields["domain"].choices = [(name, labels["domains"].get(name, name)) for name in names]
+        kinds = sorted({m for values in measures.values() for m in values})
+        fields["measure"].choices = [(m, labels["measures"].get(m, m)) for m in kinds]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, period = data.get("period_kind"), data.get("period")
+        key, domain, measure = data.get("instrument"), data.get("domain"), data.get("measure")
+        if kind and period and datetime.date.fromisoformat(period) not in self.periods[kind]:
+            self.add_error("period", "There are no figures for that period yet. Choose another.")
+        if key and domain and domain not in self.domains.get(key, []):
+            self.add_error("domain", "That check-in has no such domain. Choose another.")
+        elif key and domain and measure and measure not in self.measures.get((key, domain), []):
+            self.add_error("measure", "There are no figures of that kind for the domain.")
+        return data
+
+
+class BenchmarkImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload another trust's figures",
+        help_text="The CSV file another trust downloaded from its own system.",
+        max_length=200,
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 5 MB.")
+        return upload
+
+
+class ProcessChangeForm(forms.Form):
+    """A change to how the team works: its charts take new limits from the month chosen."""
+
+    month = forms.ChoiceField(label="From which month", choices=())
+    note = forms.CharField(
+        label="What changed",
+        max_length=200,
+        help_text="For example: a new duty system, or the team merged with another.",
+    )
+
+    def __init__(self, *args: Any, months: list[datetime.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]

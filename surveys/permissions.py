@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
+from directory.choices import TrustRole
 from directory.models import ServiceUser, Team, User
 from directory.permissions import (
     access_person,
@@ -95,3 +96,56 @@ def can_withdraw(user: User | object, person: ServiceUser) -> bool:
     them (entered in error, or for the wrong person). The person asks their team: withdrawing
     changes the team's figures, so it is a staff decision with a reason on the record."""
     return person.pk != roles_of(user).service_user_id and can_see_person(user, person, change=True)
+
+
+# --- league tables: aggregated figures, never a person's answers ----------------------------
+#
+# The trust's league table, its funnel plots and the benchmark against other trusts: the
+# trust's QA managers. A team's page (its figures over time and its place among the trust's
+# teams): QA managers for any team of their trust; team leaders and care coordinators for the
+# teams they lead or coordinate in today. Peer support workers, HR, network coordinators,
+# administrators and service users never (the issue names team leaders and coordinators only;
+# these pages are for clinical quality, not for running the directory). Another trust's teams
+# are never shown: other trusts appear only as their trust-wide rows on the benchmark page.
+
+
+def _is_qa_manager(user: User | object) -> bool:
+    return TrustRole.QA_MANAGER in roles_of(user).trust_roles
+
+
+def may_view_league(user: User | object) -> bool:
+    """The whole trust's league table, funnels and benchmark: QA managers only."""
+    return _is_qa_manager(user)
+
+
+def may_view_team_league(user: User | object) -> bool:
+    """Whether the role may ever open a team's league page."""
+    roles = roles_of(user)
+    return _is_qa_manager(user) or bool(roles.leads | roles.coordinates_in)
+
+
+def league_teams_visible_to(user: User | object) -> QuerySet[Team]:
+    """The teams whose league page this user may open (never across trusts)."""
+    roles = roles_of(user)
+    if roles.trust_id is None:
+        return Team.objects.none()
+    teams = Team.objects.filter(trust_id=roles.trust_id)
+    if _is_qa_manager(user):
+        return teams
+    return teams.filter(pk__in=roles.leads | roles.coordinates_in)
+
+
+def can_view_team_league(user: User | object, team: Team) -> bool:
+    roles = roles_of(user)
+    if roles.trust_id is None or team.trust_id != roles.trust_id:
+        return False
+    return _is_qa_manager(user) or team.pk in (roles.leads | roles.coordinates_in)
+
+
+def can_record_process_change(user: User | object, team: Team) -> bool:
+    """A change to how a team works, which restarts its chart limits: its team leaders and the
+    trust's QA managers (coordinators see the page but do not rebase its charts)."""
+    roles = roles_of(user)
+    if roles.trust_id is None or team.trust_id != roles.trust_id:
+        return False
+    return _is_qa_manager(user) or team.pk in roles.leads

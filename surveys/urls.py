@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import filling, invitations, journey, link, staff_entry, team_settings, withdraw
+from .views import filling, invitations, journey, league, link, staff_entry, team_settings, withdraw
 
 app_name = "surveys"
 
@@ -40,5 +40,19 @@ urlpatterns = [
         "teams/<uuid:public_id>/check-in-settings/",
         team_settings.TeamSettingsView.as_view(),
         name="team_settings",
+    ),
+    path("league/", league.LeagueView.as_view(), name="league"),
+    path("league/league-table.csv", league.LeagueCsvView.as_view(), name="league_csv"),
+    path("league/teams/<uuid:public_id>/", league.TeamLeagueView.as_view(), name="league_team"),
+    path(
+        "league/teams/<uuid:public_id>/team-series.csv",
+        league.TeamSeriesCsvView.as_view(),
+        name="league_team_csv",
+    ),
+    path("league/other-trusts/", league.BenchmarkView.as_view(), name="benchmark"),
+    path(
+        "league/other-trusts/benchmark.csv",
+        league.BenchmarkCsvView.as_view(),
+        name="benchmark_csv",
     ),
 ]

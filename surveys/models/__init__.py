@@ -1,12 +1,15 @@
 """The check-ins' data: instruments, responses and their scores, and the league-table rollups."""
 
+from .benchmarks import ExternalBenchmark
 from .instruments import FROZEN_MESSAGE, Instrument, Item, ScoringRule
+from .process_changes import TeamProcessChange
 from .responses import Answer, Invitation, Response, ResponseScore, TeamSurveySettings
 from .rollups import RollupPending, RollupRun, TeamPeriodScore
 
 __all__ = [
     "FROZEN_MESSAGE",
     "Answer",
+    "ExternalBenchmark",
     "Instrument",
     "Invitation",
     "Item",
@@ -16,5 +19,6 @@ __all__ = [
     "RollupRun",
     "ScoringRule",
     "TeamPeriodScore",
+    "TeamProcessChange",
     "TeamSurveySettings",
 ]

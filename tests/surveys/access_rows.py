@@ -192,6 +192,62 @@ ROWS = {
             label="withdrawing",
         ),
     ],
+    # League tables: aggregated figures only. The trust-wide pages are QA managers' alone; a
+    # team's page is also its leaders' and care coordinators', never another team's.
+    "surveys:league": [Case(page(403, qa_manager=200))],
+    "surveys:league_csv": [
+        Case(page(403, qa_manager=404), label="no figures yet: nothing to export")
+    ],
+    "surveys:benchmark": [
+        Case(page(403, qa_manager=200)),
+        Case(page(403, qa_manager=400), method="post", label="an import with no file"),
+    ],
+    "surveys:benchmark_csv": [Case(page(403, qa_manager=200))],
+    "surveys:league_team": [
+        Case(
+            page(403, qa_manager=200, team_leader=200, care_coordinator=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.team.public_id},
+        ),
+        Case(
+            page(403, qa_manager=200, team_leader=404, care_coordinator=404, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.other_team.public_id},
+            label="another team in the trust",
+        ),
+        Case(
+            page(403, qa_manager=404, team_leader=404, care_coordinator=404, other_trust_staff=200),
+            kwargs=lambda w: {"public_id": w.other_trust_team.public_id},
+            label="a team in another trust",
+        ),
+        Case(
+            page(403, qa_manager=400, team_leader=400, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.team.public_id},
+            method="post",
+            label="recording a change with no month to choose: leaders and QA managers only",
+        ),
+    ],
+    "surveys:league_team_csv": [
+        Case(
+            page(403, qa_manager=200, team_leader=200, care_coordinator=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.team.public_id},
+        ),
+        Case(
+            page(403, qa_manager=404, team_leader=404, care_coordinator=404, other_trust_staff=200),
+            kwargs=lambda w: {"public_id": w.other_trust_team.public_id},
+            label="a team in another trust",
+        ),
+    ],
+    "api:league-list": [Case(api(403, qa_manager=404), label="no figures yet")],
+    "api:league-team-detail": [
+        Case(
+            api(403, qa_manager=200, team_leader=200, care_coordinator=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.team.public_id},
+        ),
+        Case(
+            api(403, qa_manager=404, team_leader=404, care_coordinator=404, other_trust_staff=200),
+            kwargs=lambda w: {"public_id": w.other_trust_team.public_id},
+            label="a team in another trust",
+        ),
+    ],
     # The questions are public knowledge; anyone signed in may read them.
     "api:checkin-instrument-list": [Case(api(200, partner_contact=200))],
     "api:checkin-instrument-detail": [
@@ -241,4 +297,7 @@ NOT_AUDITED = {
     "(test_views.py, the half-hour after a link check-in)",
     "surveys:team_settings": "a team's settings: no person's record",
     "api:checkin-instrument-detail": "the questionnaire itself: no person's record",
+    "surveys:league_team": "a team's aggregated figures: no person's record",
+    "surveys:league_team_csv": "a team's aggregated figures: no person's record",
+    "api:league-team-detail": "a team's aggregated figures: no person's record",
 }

@@ -1,0 +1,463 @@
+"""League tables: the trust's teams compared honestly (QA managers), a team over time (its
+leaders and coordinators too), and the trust beside other trusts. Every figure is read from the
+rollup rows; nothing here reads a response, so no person's record is shown or audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
+from django.urls import NoReverseMatch, reverse
+from django.views.generic import TemplateView, View
+
+from common.dates import in_trust_zone
+from common.forms import add_service_error
+from directory.audit import AuditedRequestMixin
+from directory.models import Team, Trust
+from directory.permissions import roles_of
+
+from ..charts.league import funnel_plot, interval_bars, xmr_plot
+from ..choices import Measure, PeriodKind
+from ..forms import BenchmarkImportForm, LeagueChoiceForm, ProcessChangeForm
+from ..permissions import (
+    can_record_process_change,
+    can_view_team_league,
+    may_view_league,
+    may_view_team_league,
+)
+from ..selectors import league as reads
+from ..services.benchmarks import (
+    BENCHMARK_FORMAT,
+    BENCHMARK_HEADER,
+    benchmark_file_parse,
+    benchmark_import,
+)
+from ..services.process_changes import process_change_record
+from ..statistics import mean_funnel_curve, proportion_funnel_curve
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def _as_at_text(moment: datetime.datetime | None) -> str:
+    return in_trust_zone(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def _recompute_url() -> str:
+    """The recompute page, where this build has one."""
+    try:
+        return reverse("surveys:rollup_request")
+    except NoReverseMatch:
+        return ""
+
+
+def _fmt(value: float | None, places: int = 3) -> str:
+    return "" if value is None else f"{value:.{places}f}"
+
+
+class QaManagerMixin(LoginRequiredMixin):
+    """The trust-wide pages: QA managers of the trust only (403 for every other role)."""
+
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not may_view_league(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def trust_id(self) -> int:
+        trust_id = roles_of(self.request.user).trust_id
+        assert trust_id is not None
+        return trust_id
+
+    def chosen(self) -> tuple[LeagueChoiceForm | None, reads.LeagueChoice | None, bool]:
+        """The choice form, the choice it makes (the default when nothing or something invalid
+        is asked for) and whether the limits are widened."""
+        options = reads.league_options(trust_id=self.trust_id)
+        if options.default is None:
+            return None, None, False
+        labels = {
+            "kinds": dict(PeriodKind.choices),
+            "measures": dict(Measure.choices),
+            "domains": {
+                name: reads.domain_label(name)
+                for names in options.domains.values()
+                for name in names
+            },
+        }
+        default = options.default
+        asked = "period_kind" in self.request.GET
+        form = LeagueChoiceForm(
+            self.request.GET if asked else None,
+            initial={
+                "period_kind": default.period_kind,
+                "period": default.period_start.isoformat(),
+                "instrument": default.instrument_key,
+                "domain": default.domain,
+                "measure": default.measure,
+            },
+            periods=options.periods,
+            domains=options.domains,
+            measures=options.measures,
+            labels=labels,
+        )
+        if asked and form.is_valid():
+            data = form.cleaned_data
+            choice = reads.LeagueChoice(
+                period_kind=data["period_kind"],
+                period_start=datetime.date.fromisoformat(data["period"]),
+                instrument_key=data["instrument"],
+                domain=data["domain"],
+                measure=data["measure"],
+            )
+            return form, choice, bool(data["overdispersion"])
+        return form, default, False
+
+
+class LeagueView(QaManagerMixin, TemplateView):
+    """The trust's teams in one period, ordered by mean, each with its interval, band from the
+    funnel plot, response rate and change; the funnel plots beside it, with tables."""
+
+    template_name = "surveys/league/league.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form, choice, overdispersion = self.chosen()
+        context.update(
+            form=form,
+            choice=choice,
+            as_at=reads.as_at(trust_id=self.trust_id),
+            recompute_url=_recompute_url(),
+        )
+        if choice is None:
+            return context
+        league = reads.league_table(
+            trust_id=self.trust_id, choice=choice, overdispersion=overdispersion
+        )
+        target = league.trust.mean if league.trust else None
+        bars, scale = interval_bars(
+            [(row.mean, row.ci_low, row.ci_high) for row in league.rows], target=target
+        )
+        names = {str(row.team_id): row.team_name for row in league.rows}
+        plot = rate_plot = None
+        if league.funnel is not None:
+            max_n = max((row.responses for row in league.rows), default=1)
+            plot = funnel_plot(
+                league.funnel,
+                labels=names,
+                curve=mean_funnel_curve(
+                    target=league.funnel.target,
+                    sd=league.funnel.spread,
+                    max_n=max(max_n, 2),
+                    tau2=league.funnel.tau2,
+                ),
+                y_title=choice.domain_label,
+            )
+        if league.rate_funnel is not None:
+            max_n = max((row.caseload or 0 for row in league.rows), default=1)
+            rate_plot = funnel_plot(
+                league.rate_funnel,
+                labels=names,
+                curve=proportion_funnel_curve(
+                    target=league.rate_funnel.target, max_n=max(max_n, 2)
+                ),
+                percent=True,
+                x_title="People on the caseload",
+                y_title="Response rate",
+            )
+        context.update(
+            league=league,
+            rows=list(zip(league.rows, bars, strict=True)),
+            scale=scale,
+            plot=plot,
+            rate_plot=rate_plot,
+            query=self.request.GET.urlencode(),
+        )
+        return context
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
+    response = HttpResponse(content_type=CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response, csv.writer(response)
+
+
+LEAGUE_HEADER = [
+    "as_at",
+    "period_kind",
+    "period_start",
+    "instrument_key",
+    "domain",
+    "measure",
+    "team",
+    "responses",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "caseload",
+    "response_rate",
+    "band",
+    "previous_mean",
+    "change",
+    "suppressed",
+]
+
+
+class LeagueCsvView(QaManagerMixin, View):
+    """The league table on screen as a file: suppression applied, the "as at" time on every row."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _, choice, overdispersion = self.chosen()
+        if choice is None:
+            raise Http404("There are no figures yet.")
+        league = reads.league_table(
+            trust_id=self.trust_id, choice=choice, overdispersion=overdispersion
+        )
+        as_at = _as_at_text(reads.as_at(trust_id=self.trust_id))
+        response, writer = _csv_response(
+            f"league-{choice.domain}-{choice.period_kind}-{choice.period_start:%Y-%m}.csv"
+        )
+        writer.writerow(LEAGUE_HEADER)
+        common = [
+            as_at,
+            choice.period_kind,
+            choice.period_start.isoformat(),
+            choice.instrument_key,
+            choice.domain,
+            choice.measure,
+        ]
+        if league.trust is not None:
+            trust = league.trust
+            writer.writerow(
+                [*common, "(whole trust)", trust.responses]
+                + (
+                    [""] * 4
+                    if trust.suppressed
+                    else [_fmt(trust.mean), _fmt(trust.sd), _fmt(trust.ci_low), _fmt(trust.ci_high)]
+                )
+                + ["", _fmt(trust.response_rate, 4), "", "", "", str(trust.suppressed).lower()]
+            )
+        for row in league.rows:
+            writer.writerow(
+                [
+                    *common,
+                    row.team_name,
+                    row.responses,
+                    _fmt(row.mean),
+                    _fmt(row.sd),
+                    _fmt(row.ci_low),
+                    _fmt(row.ci_high),
+                    "" if row.caseload is None else row.caseload,
+                    _fmt(row.response_rate, 4),
+                    row.band.value,
+                    _fmt(row.previous_mean),
+                    _fmt(row.change),
+                    str(row.suppressed).lower(),
+                ]
+            )
+        return response
+
+
+class TeamLeagueMixin(LoginRequiredMixin):
+    """A team's league page: QA managers for any team of their trust; its leaders and care
+    coordinators for their own teams (404 for another team); 403 for roles that never may."""
+
+    request: HttpRequest
+    team: Team
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            if not may_view_team_league(request.user):
+                raise PermissionDenied
+            self.team = get_object_or_404(Team, public_id=kwargs["public_id"])
+            if not can_view_team_league(request.user, self.team):
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TeamLeagueView(TeamLeagueMixin, AuditedRequestMixin, TemplateView):
+    """Each domain over time as an XmR chart, with a table, and the team's place in the trust."""
+
+    template_name = "surveys/league/team.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        changes = reads.process_changes(team=self.team)
+        series = reads.team_series(
+            team=self.team, rebase_months=tuple(change.month for change in changes)
+        )
+        months = sorted({month.period_start for d in series for month in d.months}, reverse=True)
+        may_record = can_record_process_change(self.request.user, self.team)
+        charts = []
+        for domain in series:
+            labels = [f"{month.period_start:%b %Y}" for month in domain.shown]
+            charts.append({"series": domain, "plot": xmr_plot(domain.chart, labels=labels)})
+        context.update(
+            team=self.team,
+            charts=charts,
+            positions=reads.team_positions(team=self.team),
+            as_at=reads.as_at(trust_id=self.team.trust_id),
+            qa_manager=may_view_league(self.request.user),
+            recompute_url=_recompute_url(),
+            changes=changes,
+            change_form=(kwargs.get("change_form") or ProcessChangeForm(months=months))
+            if may_record and months
+            else None,
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Record a change to how the team works: its leaders and the trust's QA managers."""
+        if not can_record_process_change(request.user, self.team):
+            raise PermissionDenied
+        months = sorted(
+            {m.period_start for d in reads.team_series(team=self.team) for m in d.months}
+        )
+        form = ProcessChangeForm(request.POST, months=months)
+        if form.is_valid():
+            try:
+                process_change_record(
+                    team=self.team,
+                    month=datetime.date.fromisoformat(form.cleaned_data["month"]),
+                    note=form.cleaned_data["note"],
+                    audit=self.audit,
+                )
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, "The change is recorded; the charts take new limits.")
+                return redirect("surveys:league_team", public_id=self.team.public_id)
+        context = self.get_context_data(change_form=form, **kwargs)
+        return self.render_to_response(context, status=400)
+
+
+class TeamSeriesCsvView(TeamLeagueMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        series = reads.team_series(team=self.team)
+        as_at = _as_at_text(reads.as_at(trust_id=self.team.trust_id))
+        response, writer = _csv_response(f"team-series-{self.team.public_id}.csv")
+        writer.writerow(
+            [
+                "as_at",
+                "team",
+                "domain",
+                "measure",
+                "month",
+                "responses",
+                "mean",
+                "ci_low",
+                "ci_high",
+                "suppressed",
+                "special_cause",
+            ]
+        )
+        for domain in series:
+            for month in domain.months:
+                writer.writerow(
+                    [
+                        as_at,
+                        self.team.name,
+                        domain.domain,
+                        domain.measure,
+                        month.period_start.isoformat(),
+                        month.responses,
+                        _fmt(month.mean),
+                        _fmt(month.ci_low),
+                        _fmt(month.ci_high),
+                        str(month.suppressed).lower(),
+                        month.point.special_cause.value if month.point else "",
+                    ]
+                )
+        return response
+
+
+class BenchmarkView(QaManagerMixin, AuditedRequestMixin, TemplateView):
+    """The trust beside other trusts on this instance: trust-wide rows only, never a team."""
+
+    template_name = "surveys/league/benchmark.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form, choice, _ = self.chosen()
+        rows = reads.benchmark_rows(trust_id=self.trust_id, choice=choice) if choice else []
+        bars, scale = interval_bars([(r.mean, r.ci_low, r.ci_high) for r in rows], target=None)
+        context.update(
+            form=form,
+            choice=choice,
+            rows=list(zip(rows, bars, strict=True)),
+            scale=scale,
+            as_at=reads.as_at(trust_id=self.trust_id),
+            recompute_url=_recompute_url(),
+            import_form=kwargs.get("import_form") or BenchmarkImportForm(),
+            import_errors=kwargs.get("import_errors", []),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Import another instance's aggregate file; every bad line is reported by number."""
+        form = BenchmarkImportForm(request.POST, request.FILES)
+        errors: list[str] = []
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                errors = ["The file is not UTF-8 text. Save it as CSV (UTF-8) and try again."]
+            else:
+                lines, errors = benchmark_file_parse(text)
+                if not errors:
+                    try:
+                        count = benchmark_import(
+                            trust=Trust.objects.get(pk=self.trust_id), lines=lines, audit=self.audit
+                        )
+                    except ValidationError as exc:
+                        errors = list(exc.messages)
+                    else:
+                        messages.success(request, f"{count} figure{pluralize(count)} imported.")
+                        return redirect("surveys:benchmark")
+            for message in errors[:50]:
+                form.add_error("file", message)
+        context = self.get_context_data(import_form=form, import_errors=errors, **kwargs)
+        return self.render_to_response(context, status=400 if errors or form.errors else 200)
+
+
+class BenchmarkCsvView(QaManagerMixin, View):
+    """The trust's trust-wide rows as the aggregate file other instances import
+    (docs/benchmark-file.md): no team, no person, suppression applied."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        trust = Trust.objects.get(pk=self.trust_id)
+        as_at = _as_at_text(reads.as_at(trust_id=self.trust_id))
+        response, writer = _csv_response(f"benchmark-{trust.ods_code or trust.pk}.csv")
+        writer.writerow(BENCHMARK_HEADER)
+        for row in reads.trust_rows(trust_id=self.trust_id):
+            writer.writerow(
+                [
+                    BENCHMARK_FORMAT,
+                    as_at,
+                    trust.name,
+                    trust.ods_code or "",
+                    row.period_kind,
+                    row.period_start.isoformat(),
+                    row.period_end.isoformat(),
+                    row.instrument_key,
+                    row.domain,
+                    row.measure,
+                    row.responses,
+                    _fmt(row.mean, 6),
+                    _fmt(row.ci_low, 6),
+                    _fmt(row.ci_high, 6),
+                    str(row.suppressed).lower(),
+                ]
+            )
+        return response
