@@ -24,7 +24,7 @@ How it loads, and why:
 - What is derived from those rows (the responses and their scores) is made inside PostgreSQL with
   INSERT ... SELECT over generate_series: nothing crosses the socket, and it is several times
   faster than producing the same rows in Python and copying them in.
-- The response and score tables' indexes, unique and foreign-key constraints are dropped before
+- The people, response and score tables' indexes, unique and foreign-key constraints are dropped before
   the load and made again after it (one sort per index instead of millions of index inserts);
   foreign keys come back NOT VALID, as the rows are consistent by construction and validating
   60 million rows four times would double the load. ANALYZE at the end.
@@ -74,7 +74,13 @@ STARTED_ON = date(2020, 1, 1)  # every membership, grant and episode starts befo
 
 # The tables this script empties and fills; CASCADE takes whatever hangs off them.
 FILLED = ("directory_trust", "directory_user")
-LOADED = ("surveys_response", "surveys_responsescore")
+LOADED = (
+    "directory_serviceuser",
+    "directory_teamepisode",
+    "directory_carerelationship",
+    "surveys_response",
+    "surveys_responsescore",
+)
 
 
 def refuse_unless_bench_database() -> str:
@@ -303,7 +309,7 @@ def make_plain_table(cursor: Any, responses: int, start: date) -> None:
                    (r / {RESPONSES_PER_PERSON}) % {teams} + 1 AS team_id,
                    CASE WHEN ((r / {RESPONSES_PER_PERSON}) % {teams}) % {WIDE_TEAM_EVERY} = 4
                         THEN {len(WIDE_DOMAINS)} ELSE {len(BUILT_IN_DOMAINS)} END AS domains
-            FROM generate_series(0, {int(responses) - 1}) AS r
+            FROM generate_series(0::bigint, {int(responses) - 1}) AS r
         ) AS g
         """
     )
@@ -434,12 +440,12 @@ def main() -> None:
             cursor.execute("TRUNCATE " + ", ".join(FILLED) + " RESTART IDENTITY CASCADE")
             cursor.execute("DELETE FROM surveys_instrument WHERE key = %s", [WIDE_KEY])
             built_in_id, wide_id = ensure_wide_instrument(cursor)
+        with step("dropping indexes of people, responses and scores"):
+            remake = drop_indexes(cursor, LOADED)
         with step(f"COPY trusts, teams, staff and {people:,} people"):
             fill_directory(cursor, people)
         with step(f"plain table, {responses:,} rows"):
             make_plain_table(cursor, responses, start)
-        with step("dropping response and score indexes"):
-            remake = drop_indexes(cursor, LOADED)
         with step("responses and their scores"):
             load_responses(cursor, built_in_id, wide_id)
         with step(f"indexes and constraints again ({len(remake)})"):
