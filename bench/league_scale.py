@@ -40,6 +40,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,8 +74,8 @@ MAX_DOMAINS = 8
 # called with keyword arguments only; see run_full_rollup / run_incremental_rollup.
 FULL_ROLLUP = "surveys.services.rollups:rollup_full"
 INCREMENTAL_ROLLUP = "surveys.services.rollups:rollup_team_period"
-LEAGUE_PAGE = ("surveys:league", {})
-TEAM_PAGE = ("surveys:team_scores", {"public_id": "{team}"})
+LEAGUE_PAGE: tuple[str, dict[str, str]] = ("surveys:league", {})
+TEAM_PAGE: tuple[str, dict[str, str]] = ("surveys:team_scores", {"public_id": "{team}"})
 WORKER_START_SECONDS = 60
 LEAGUE_ROW_SECONDS = 60
 
@@ -211,6 +213,87 @@ def baseline_full() -> None:
     baseline_longer_periods()
 
 
+# --- the same from the project's score rows, as one hand-written statement ----------------------
+
+
+def reference_month_rows() -> None:
+    """What (a) computes, from `surveys_responsescore` (one row per response and domain, level
+    and change side by side): the cost of the narrow layout itself, whatever the service adds.
+    Not the project's rollup: a yardstick for it, and a stand-in while it is not built."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_score_rollup")
+        cursor.execute(
+            """
+            CREATE UNLOGGED TABLE bench_score_rollup AS
+            SELECT 'month'::text AS kind, trust_id, team_id, period AS period_start,
+                   instrument_key, domain, count(*) AS responses,
+                   sum(score) AS s_level, sum(score * score) AS q_level,
+                   count(change) AS n_change, sum(change) AS s_change,
+                   sum(change * change) AS q_change
+            FROM surveys_responsescore
+            WHERE sent
+            GROUP BY trust_id, team_id, period, instrument_key, domain
+            """
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO bench_score_rollup
+            SELECT 'month', trust_id, NULL, period_start, instrument_key, domain, {_SCORE_MERGE}
+            FROM bench_score_rollup WHERE kind = 'month'
+            GROUP BY trust_id, period_start, instrument_key, domain
+            """
+        )
+
+
+_SCORE_MERGE = (
+    "sum(responses), sum(s_level), sum(q_level), sum(n_change), sum(s_change), sum(q_change)"
+)
+
+
+def reference_full() -> None:
+    reference_month_rows()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO bench_score_rollup
+            SELECT 'quarter', trust_id, team_id, date_trunc('quarter', period_start)::date,
+                   instrument_key, domain, {_SCORE_MERGE}
+            FROM bench_score_rollup WHERE kind = 'month'
+            GROUP BY trust_id, team_id, date_trunc('quarter', period_start), instrument_key,
+                     domain
+            """
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO bench_score_rollup
+            SELECT 'rolling_12', m.trust_id, m.team_id, e.period_start, m.instrument_key,
+                   m.domain, {_SCORE_MERGE}
+            FROM (SELECT DISTINCT period_start FROM bench_score_rollup WHERE kind = 'month') AS e
+            JOIN bench_score_rollup AS m
+              ON m.kind = 'month' AND m.period_start > e.period_start - interval '12 months'
+             AND m.period_start <= e.period_start
+            GROUP BY m.trust_id, m.team_id, e.period_start, m.instrument_key, m.domain
+            """
+        )
+
+
+def reference_one_team_period(team_id: int, trust_id: int, period: date, key: str) -> None:
+    """One team-month's rows again from its score rows, through the rollup index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*), sum(score), sum(score * score), count(change), sum(change),
+                   sum(change * change), domain
+            FROM surveys_responsescore
+            WHERE sent AND trust_id = %s AND period = %s AND team_id = %s
+              AND instrument_key = %s
+            GROUP BY domain
+            """,
+            [trust_id, period, team_id, key],
+        )
+        cursor.fetchall()
+
+
 # --- (b) the project's rollup -----------------------------------------------------------------
 
 
@@ -307,6 +390,7 @@ def sent_to_league_row(report: Report, person: ServiceUser, coordinator: User) -
             completed_on=date.today(),
             audit=audit,
         )
+        assert response.period is not None  # sent, so dated
         deadline = started + LEAGUE_ROW_SECONDS
         while time.perf_counter() < deadline:
             now = set(
@@ -379,8 +463,28 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("gunicorn did not start")
 
 
+def answers_200(url: str, cookie: str) -> None:
+    """Refuse to time a page that does not answer 200 to this session (a sign-in redirect would
+    count as a fast success)."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        status = opener.open(request, timeout=60).status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        raise SystemExit(f"{url} answered {status}, not 200: check the session and the URL")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 def wrk(url: str, cookie: str, seconds: int, script: str | None = None) -> tuple[float, float]:
     """(requests per second, p99 in ms) for `url`, 2 threads and 8 connections."""
+    if script is None:
+        answers_200(url, cookie)
     command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}"]
     if script:
         command += ["-s", script]
@@ -553,6 +657,22 @@ def main() -> None:
         note=f"runs {[round(r) for r in runs]}",
     )
 
+    print("the same aggregates from the project's score rows, one hand-written statement")
+    ref_month_ms, runs = timed(reference_month_rows, args.repeats)
+    report.add(
+        "(ref) month rows from ResponseScore",
+        ref_month_ms,
+        "ms",
+        note=f"{ref_month_ms / month_ms:.2f}x (a) month; runs {[round(r) for r in runs]}",
+    )
+    ref_full_ms, runs = timed(reference_full, args.repeats)
+    report.add(
+        "(ref) all periods from ResponseScore",
+        ref_full_ms,
+        "ms",
+        note=f"{ref_full_ms / full_ms:.2f}x (a) all; runs {[round(r) for r in runs]}",
+    )
+
     print("(b) the project's rollup")
     full = run_full_rollup()
     if full is None:
@@ -579,6 +699,11 @@ def main() -> None:
             [team.pk],
         )
         period, instrument_key = cursor.fetchone()
+    one_ms, runs = timed(
+        lambda: reference_one_team_period(team.pk, team.trust_id, period, instrument_key),
+        max(args.repeats, 5),
+    )
+    report.add("(ref) one team-month read through the index", one_ms, "ms")
     incremental = run_incremental_rollup(team, period, instrument_key)
     if incremental is None:
         report.add(
