@@ -608,7 +608,7 @@ def pages(
                 "%",
                 target=f">= {share * 100:.0f}%",
                 passed=rate / hello_rate >= share,
-                note=f"{rate:.1f} req/s",
+                note=f"{rate:.1f} req/s, p99 {p99:.0f} ms",
             )
             if share == 0.35:
                 report.add(
