@@ -85,3 +85,6 @@ if getattr(settings, "DEMO_SIGN_IN_AS", False):
     urlpatterns.append(
         path("demo/sign-in-as/", views.DemoSignInAsView.as_view(), name="demo_sign_in_as")
     )
+
+if getattr(settings, "BENCH_HELLO", False):
+    urlpatterns.append(path("bench/hello/", views.BenchHelloView.as_view(), name="bench_hello"))

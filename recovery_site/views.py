@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from directory.demo import DEMO_PERSONAS
 from directory.models import ServiceUser, User
@@ -104,6 +104,18 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+
+
+class BenchHelloView(LoginRequiredMixin, View):
+    """The smallest signed-in page: the same middleware, session and sign-in check as every page,
+    no query of its own and no template. The scale benchmark measures pages against it; it is
+    mounted only where BENCH_HELLO is on."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponse(
+            '<!DOCTYPE html><html lang="en-GB"><head><title>Hello</title></head>'
+            "<body><main><h1>Hello</h1></main></body></html>"
+        )
 
 
 class DemoSignInAsView(TemplateView):

@@ -126,6 +126,9 @@ TRUST_TIME_ZONE = env("TRUST_TIME_ZONE", default="Europe/London")
 # League tables show no mean resting on fewer responses than this (NHS Digital suppresses below
 # 8 for secondary care below national level); such rows read "too few responses".
 LEAGUE_SUPPRESSION_THRESHOLD = env.int("LEAGUE_SUPPRESSION_THRESHOLD", default=8)
+# Mounts /bench/hello/, the signed-in baseline the scale benchmark (bench/league_scale.py) sets
+# the league pages beside. Off everywhere unless a benchmark run switches it on.
+BENCH_HELLO = env.bool("BENCH_HELLO", default=False)
 USE_I18N = True
 USE_TZ = True
 
