@@ -30,10 +30,21 @@ from .responses import (
     response_start,
     response_submit,
 )
+from .rollups import (
+    ROLLUP_COALESCE_SECONDS,
+    rollup_enqueue_pending,
+    rollup_mark_pending,
+    rollup_nightly,
+    rollup_pending_apply,
+    rollup_recompute,
+    rollup_request,
+    rollup_run_full,
+)
 from .team_settings import team_settings_update
 
 __all__ = [
     "INVITATION_ACTOR",
+    "ROLLUP_COALESCE_SECONDS",
     "SCORE_FIELDS",
     "audit_checkin_access",
     "coordinator_tell_of_checkin",
@@ -51,5 +62,12 @@ __all__ = [
     "response_staff_details_set",
     "response_start",
     "response_submit",
+    "rollup_enqueue_pending",
+    "rollup_mark_pending",
+    "rollup_nightly",
+    "rollup_pending_apply",
+    "rollup_recompute",
+    "rollup_request",
+    "rollup_run_full",
     "team_settings_update",
 ]

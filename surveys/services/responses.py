@@ -23,6 +23,7 @@ from ..permissions import can_enter_for, roles_of
 from ..scoring import ItemSpec, RuleSpec, domain_scores
 from ..selectors import active_instrument
 from .access import audit_checkin_access
+from .rollups import rollup_mark_pending
 
 SCORE_FIELDS = {domain: f"{domain}_score" for domain in Domain.values}
 
@@ -186,6 +187,14 @@ def _after_submit(response: Response) -> None:
     from .. import tasks
 
     transaction.on_commit(lambda: tasks.tell_coordinator_of_checkin.delay(response.pk))
+    # The league rows of the response's team-period are redone, coalesced, after commit.
+    assert response.period is not None  # fixed as it is sent
+    rollup_mark_pending(
+        trust_id=response.service_user.trust_id,
+        team_id=response.team_id,
+        period=response.period,
+        instrument_key=response.instrument.key,
+    )
 
 
 def _check_completed_on(response: Response, completed_on: datetime.date | None) -> datetime.date:
