@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
+from directory.choices import TrustRole
 from directory.models import ServiceUser, Team, User
 from directory.permissions import access_person, can_see_person, people_condition, roles_of
 
@@ -78,3 +79,14 @@ def can_change_team_settings(user: User | object, team: Team) -> bool:
     if team.trust_id != roles.trust_id:
         return False
     return team.pk in roles.leads or roles.is_administrator
+
+
+def may_recompute_league(user: User | object) -> bool:
+    """Whether the role may ask for the league tables to be recomputed now: QA managers, for
+    their own trust (who see only aggregates; a run names no person)."""
+    return TrustRole.QA_MANAGER in roles_of(user).trust_roles
+
+
+def league_trust_id(user: User | object) -> int | None:
+    """The trust whose league rollups the user may act on."""
+    return roles_of(user).trust_id

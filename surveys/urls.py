@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import filling, invitations, journey, link, staff_entry, team_settings
+from .views import filling, invitations, journey, link, rollups, staff_entry, team_settings
 
 app_name = "surveys"
 
@@ -39,5 +39,11 @@ urlpatterns = [
         "teams/<uuid:public_id>/check-in-settings/",
         team_settings.TeamSettingsView.as_view(),
         name="team_settings",
+    ),
+    path("check-ins/league/recompute/", rollups.RecomputeView.as_view(), name="rollup_recompute"),
+    path(
+        "check-ins/league/recompute/<uuid:public_id>/",
+        rollups.RollupStatusView.as_view(),
+        name="rollup_status",
     ),
 ]

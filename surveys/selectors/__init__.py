@@ -29,6 +29,7 @@ from .checkins import (
     score_words,
     team_settings_for,
 )
+from .rollups import active_recompute_for, latest_rollup_for, league_as_at, rollup_run_in_trust
 
 __all__ = [
     "BUILT_IN_KEY",
@@ -39,6 +40,7 @@ __all__ = [
     "DomainJourney",
     "DomainOverview",
     "active_instrument",
+    "active_recompute_for",
     "answers_by_item",
     "builtin_journey",
     "checkin_overview",
@@ -49,9 +51,12 @@ __all__ = [
     "invitations_due_a_reminder",
     "items_in_order",
     "journey_responses",
+    "latest_rollup_for",
+    "league_as_at",
     "open_draft",
     "people_due_a_checkin",
     "response_for_filling",
+    "rollup_run_in_trust",
     "score_words",
     "team_settings_for",
 ]
