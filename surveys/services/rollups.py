@@ -640,7 +640,10 @@ def rollup_enqueue_pending() -> None:
     from .. import tasks
 
     def enqueue() -> None:
-        if django_cache.add(_PENDING_GUARD_KEY, 1, timeout=ROLLUP_COALESCE_SECONDS):
+        # Run in-process (the embedded default), the update is done at once, so there is no
+        # window to gather a burst in: every send runs it.
+        eager = settings.CELERY_TASK_ALWAYS_EAGER
+        if eager or django_cache.add(_PENDING_GUARD_KEY, 1, timeout=ROLLUP_COALESCE_SECONDS):
             tasks.rollup_pending.apply_async(countdown=ROLLUP_COALESCE_SECONDS)
 
     transaction.on_commit(enqueue)

@@ -326,8 +326,9 @@ def test_a_batch_costs_the_same_few_queries_however_many_teams_and_responses(
 
 @pytest.mark.django_db
 def test_a_burst_of_sends_queues_one_update_and_one_pending_row_per_team_period(
-    django_capture_on_commit_callbacks, monkeypatch
+    django_capture_on_commit_callbacks, monkeypatch, settings
 ):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # through a broker, as in production
     rollups.django_cache.delete(rollups._PENDING_GUARD_KEY)
     queued = []
     monkeypatch.setattr(tasks.rollup_pending, "apply_async", lambda **kw: queued.append(kw))
@@ -380,3 +381,17 @@ def test_the_t_table_agrees_with_the_statistics_beyond_its_end():
 
     for df in (1, 2, 29, 1000, 1001, 5000):
         assert abs(float(rollups.t_975(df)) - t_quantile(0.975, df=df)) < 1e-8
+
+
+@pytest.mark.django_db
+def test_run_in_process_every_send_updates_its_league_row_at_once(
+    django_capture_on_commit_callbacks, settings
+):
+    # The embedded default: tasks run in the sending process, so nothing is left pending.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    team = TeamFactory.create()
+    for someone in (person(team), person(team)):
+        draft = draft_with_answers(someone, {1: 4})
+        with django_capture_on_commit_callbacks(execute=True):
+            services.response_submit(idempotency_key=draft.idempotency_key, audit=audit_as(None))
+    assert not RollupPending.objects.exists()
