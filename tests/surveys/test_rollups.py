@@ -11,8 +11,8 @@ from django.db import connection
 
 from directory.models import TeamEpisode
 from surveys import services, tasks
-from surveys.choices import Measure, PeriodKind
-from surveys.models import ResponseScore, RollupPending, TeamPeriodScore
+from surveys.choices import Measure, PeriodKind, RollupKind, RollupStatus
+from surveys.models import ResponseScore, RollupPending, RollupRun, TeamPeriodScore
 from surveys.services import rollups
 from surveys.statistics import Rollup, mean_estimate
 from tests.audit import audit_as
@@ -261,8 +261,11 @@ def test_a_rerun_after_a_batch_failed_midway_completes_the_identical_table(monke
             raise RuntimeError("worker lost")
 
     monkeypatch.setattr(rollups, "rollup_span", dies_in_the_second_batch)
+    run = RollupRun.objects.create(kind=RollupKind.FULL, trust=team.trust)
     with pytest.raises(RuntimeError):
-        recompute(team.trust)
+        recompute(team.trust, run=run)
+    run.refresh_from_db()
+    assert (run.status, run.steps_done, run.steps_total) == (RollupStatus.FAILED, 1, 2)
     # The first batch (January to March) stays; the second rolled back whole.
     assert TeamPeriodScore.objects.filter(period_start=JAN, period_kind=PeriodKind.MONTH)
     assert not TeamPeriodScore.objects.filter(period_start=APR, period_kind=PeriodKind.MONTH)
@@ -395,3 +398,22 @@ def test_run_in_process_every_send_updates_its_league_row_at_once(
         with django_capture_on_commit_callbacks(execute=True):
             services.response_submit(idempotency_key=draft.idempotency_key, audit=audit_as(None))
     assert not RollupPending.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_nightly_run_redoes_this_month_and_last_for_every_trust(monkeypatch):
+    monkeypatch.setattr(rollups, "trust_today", lambda: datetime.date(2026, 2, 14))
+    one, two = TeamFactory.create(), TeamFactory.create()
+    score(person(one), JAN, "2")
+    score(person(two), FEB, "4")
+    score(person(two), datetime.date(2025, 12, 1), "5")  # older: left to full recomputes
+
+    assert tasks.rollup_nightly.delay().get() == 2  # one batch (January and February) per trust
+
+    assert row(one, start=JAN).responses == 1 and row(two, start=FEB).responses == 1
+    assert not TeamPeriodScore.objects.filter(
+        period_kind=PeriodKind.MONTH, period_start=datetime.date(2025, 12, 1)
+    )
+    run = RollupRun.objects.get(kind=RollupKind.NIGHTLY)
+    assert (run.status, run.steps_done, run.first_period) == (RollupStatus.DONE, 2, JAN)
+    assert run.finished_at is not None
