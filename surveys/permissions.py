@@ -149,3 +149,14 @@ def can_record_process_change(user: User | object, team: Team) -> bool:
     if roles.trust_id is None or team.trust_id != roles.trust_id:
         return False
     return _is_qa_manager(user) or team.pk in roles.leads
+
+
+def may_recompute_league(user: User | object) -> bool:
+    """Whether the role may ask for the league tables to be recomputed now: QA managers, for
+    their own trust (who see only aggregates; a run names no person)."""
+    return TrustRole.QA_MANAGER in roles_of(user).trust_roles
+
+
+def league_trust_id(user: User | object) -> int | None:
+    """The trust whose league rollups the user may act on."""
+    return roles_of(user).trust_id

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import filling, invitations, journey, league, link, staff_entry, team_settings, withdraw
+from .views import (
+    filling,
+    invitations,
+    journey,
+    league,
+    link,
+    rollups,
+    staff_entry,
+    team_settings,
+    withdraw,
+)
 
 app_name = "surveys"
 
@@ -54,5 +64,11 @@ urlpatterns = [
         "league/other-trusts/benchmark.csv",
         league.BenchmarkCsvView.as_view(),
         name="benchmark_csv",
+    ),
+    path("league/recompute/", rollups.RecomputeView.as_view(), name="rollup_recompute"),
+    path(
+        "league/recompute/<uuid:public_id>/",
+        rollups.RollupStatusView.as_view(),
+        name="rollup_status",
     ),
 ]

@@ -180,6 +180,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "surveys.tasks.send_checkin_reminders",
         "schedule": crontab(hour=10, minute=0),
     },
+    # Every night at 02:15 UK time: recompute the league tables' current and previous month for
+    # every trust, which also heals any update missed while the broker was down.
+    "surveys-league-rollup-nightly": {
+        "task": "surveys.tasks.rollup_nightly",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -34,6 +34,7 @@ from .checkins import (
     sent_response_for_withdrawal,
     team_settings_for,
 )
+from .rollups import active_recompute_for, latest_rollup_for, league_as_at, rollup_run_in_trust
 
 __all__ = [
     "BUILT_IN_KEY",
@@ -45,6 +46,7 @@ __all__ = [
     "InstrumentJourney",
     "JourneyCheckin",
     "active_instrument",
+    "active_recompute_for",
     "answers_by_item",
     "checkin_overview",
     "checkin_status_for",
@@ -57,9 +59,12 @@ __all__ = [
     "items_in_order",
     "journey",
     "journey_responses",
+    "latest_rollup_for",
+    "league_as_at",
     "open_draft",
     "people_due_a_checkin",
     "response_for_filling",
+    "rollup_run_in_trust",
     "score_words",
     "scores_by_domain",
     "sent_response_for_withdrawal",

@@ -29,12 +29,22 @@ from .responses import (
     response_start,
     response_submit,
 )
+from .rollups import (
+    ROLLUP_COALESCE_SECONDS,
+    rollup_enqueue_pending,
+    rollup_nightly,
+    rollup_pending_apply,
+    rollup_recompute,
+    rollup_request,
+    rollup_run_full,
+)
 from .scores import changes_recompute, rollup_mark_pending, scores_write
 from .team_settings import team_settings_update
 from .withdrawals import response_withdraw
 
 __all__ = [
     "INVITATION_ACTOR",
+    "ROLLUP_COALESCE_SECONDS",
     "audit_checkin_access",
     "changes_recompute",
     "coordinator_tell_of_checkin",
@@ -53,7 +63,13 @@ __all__ = [
     "response_start",
     "response_submit",
     "response_withdraw",
+    "rollup_enqueue_pending",
     "rollup_mark_pending",
+    "rollup_nightly",
+    "rollup_pending_apply",
+    "rollup_recompute",
+    "rollup_request",
+    "rollup_run_full",
     "scores_write",
     "team_settings_update",
 ]

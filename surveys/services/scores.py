@@ -10,6 +10,7 @@ from decimal import Decimal
 from directory.models import ServiceUser, Team
 
 from ..models import Response, ResponseScore, RollupPending
+from .rollups import rollup_enqueue_pending
 
 
 def scores_write(*, response: Response, scores: Mapping[str, Decimal | None]) -> None:
@@ -94,3 +95,5 @@ def rollup_mark_pending(
         unique_fields=["trust", "team", "period", "instrument_key"],
         update_fields=["marked_at"],
     )
+    # The incremental update is queued after commit, once per burst of sends.
+    rollup_enqueue_pending()

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from common.dates import in_trust_zone
@@ -52,11 +52,8 @@ def _as_at_text(moment: datetime.datetime | None) -> str:
 
 
 def _recompute_url() -> str:
-    """The recompute page, where this build has one."""
-    try:
-        return reverse("surveys:rollup_request")
-    except NoReverseMatch:
-        return ""
+    """Where a QA manager asks for the league tables to be worked out again now."""
+    return reverse("surveys:rollup_recompute")
 
 
 def _fmt(value: float | None, places: int = 3) -> str:

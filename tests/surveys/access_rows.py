@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 
 from surveys import services
+from surveys.choices import RollupKind
+from surveys.models import RollupRun
 from tests.access import Case, api, expect, page
 from tests.audit import audit_as
 
@@ -57,6 +59,11 @@ def _invitation(w):
         service_user=w.person,
     )
     return {"public_id": invitation.public_id}
+
+
+def _run(w, trust):
+    run = RollupRun.objects.create(kind=RollupKind.FULL, trust=trust)
+    return {"public_id": run.public_id}
 
 
 # Only the person fills in their own signed-in check-in; clinicians who could see them get 404.
@@ -289,6 +296,24 @@ ROWS = {
             label="a person in another trust",
         ),
     ],
+    # League recompute: QA managers of the trust only; another trust's run is not found.
+    "surveys:rollup_recompute": [
+        Case(page(403, qa_manager=200)),
+        Case(
+            page(403, qa_manager=302),
+            method="post",
+            writes=True,
+            label="asking for a recompute",
+        ),
+    ],
+    "surveys:rollup_status": [
+        Case(page(403, qa_manager=200), kwargs=lambda w: _run(w, w.trust), label="own trust's run"),
+        Case(
+            page(403, qa_manager=404),
+            kwargs=lambda w: _run(w, w.other_trust),
+            label="another trust's run",
+        ),
+    ],
 }
 
 NOT_AUDITED = {
@@ -300,4 +325,5 @@ NOT_AUDITED = {
     "surveys:league_team": "a team's aggregated figures: no person's record",
     "surveys:league_team_csv": "a team's aggregated figures: no person's record",
     "api:league-team-detail": "a team's aggregated figures: no person's record",
+    "surveys:rollup_status": "a rollup job's progress: aggregates only, no person's record",
 }

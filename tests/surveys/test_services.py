@@ -58,7 +58,8 @@ def test_send_scores_each_domain_and_stores_team_and_period(
     assert response.completed_on == datetime.date(2026, 4, 1)
     assert response.period == datetime.date(2026, 4, 1)
     assert response.team == world.team
-    assert len(callbacks) == 1
+    # The coordinator's notice and the league tables' update of the team-period.
+    assert len(callbacks) == 2
     assert mail.outbox[0].to == [world.user("care_coordinator").email]
     assert "Oakenshaw" not in mail.outbox[0].body
     assert AccessEvent.objects.filter(
@@ -86,7 +87,8 @@ def test_sending_again_returns_the_same_response(world, django_capture_on_commit
     assert (sent_first, sent_second) == (True, False)
     assert first.pk == second.pk
     assert Response.objects.filter(service_user=world.person).count() == 1
-    assert len(callbacks) == 1, "follow-up work is queued once"
+    # The coordinator's notice and the league update, each once.
+    assert len(callbacks) == 2, "follow-up work is queued once"
 
 
 def test_answers_cannot_change_once_sent(world):
