@@ -247,13 +247,19 @@ class ResponseScore(models.Model):
     rows with `sent` false, so the rollup of its team-period can be redone.
     """
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="scores")
+    # No index of their own on the next four: the unique (response, domain) constraint, the
+    # person index and the rollup index lead with them, and every index slows the send.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
     trust = models.ForeignKey("directory.Trust", on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
-    service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="+")
+    service_user = models.ForeignKey(
+        ServiceUser, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     period = models.DateField(help_text="The first day of the month the person answered in.")
-    instrument_key = models.SlugField(max_length=60)
-    domain = models.SlugField(max_length=40)
+    instrument_key = models.SlugField(max_length=60, db_index=False)
+    domain = models.SlugField(max_length=40, db_index=False)
     score = models.DecimalField(max_digits=7, decimal_places=2)
     change = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     sent = models.BooleanField(default=True)

@@ -32,8 +32,9 @@ class TeamPeriodScore(models.Model):
     period_kind = models.CharField(max_length=12, choices=PeriodKind.choices)
     period_start = models.DateField()
     period_end = models.DateField(help_text="The first day after the period.")
-    instrument_key = models.SlugField(max_length=60)
-    domain = models.SlugField(max_length=40)
+    # Read through the composite indexes below, never on their own.
+    instrument_key = models.SlugField(max_length=60, db_index=False)
+    domain = models.SlugField(max_length=40, db_index=False)
     measure = models.CharField(max_length=8, choices=Measure.choices)
     responses = models.PositiveIntegerField()
     people = models.PositiveIntegerField()
