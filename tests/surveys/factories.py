@@ -79,9 +79,11 @@ def sent_response(
     opportunity: str | None = "3",
     channel: str = Channel.SIGNED_IN,
     entered_by=None,
+    scored: bool = True,
 ) -> Response:
     """A sent response with given scores (answers not stored), its score rows written as
-    sending writes them: for journeys, status and league tables."""
+    sending writes them: for journeys, status and league tables. `scored=False` leaves the
+    score rows to the test (rollup tests that need exact rows of their own)."""
     response = Response.objects.create(
         instrument=built_in(),
         service_user=person,
@@ -94,6 +96,8 @@ def sent_response(
         period=month_of(on),
         idempotency_key=uuid.uuid4(),
     )
+    if not scored:
+        return response
     given = {"hope": hope, "control": control, "opportunity": opportunity}
     scores_write(
         response=response,

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _scores(world, months=(datetime.date(2026, 9, 1), datetime.date(2026, 11, 1))):
     for month in months:
-        response = sent_response(world.person, on=month)
+        response = sent_response(world.person, on=month, scored=False)
         ResponseScore.objects.create(
             response=response,
             trust=world.trust,

@@ -37,7 +37,7 @@ def person(team, *, since=EVER):
 
 
 def score(someone, period, value, *, change=None, domain="hope", key="k", team=None, sent=True):
-    response = sent_response(someone, on=period)
+    response = sent_response(someone, on=period, scored=False)
     return ResponseScore.objects.create(
         response=response,
         trust_id=someone.trust_id,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from surveys import services, tasks
@@ -37,16 +35,8 @@ def test_a_sent_check_in_updates_the_league_row_through_a_real_worker(
     )
     assert queued == [{"countdown": services.ROLLUP_COALESCE_SECONDS}]
     assert response.period is not None
-    ResponseScore.objects.create(
-        response=response,
-        trust=team.trust,
-        team=team,
-        service_user=person,
-        period=response.period,
-        instrument_key=response.instrument.key,
-        domain="hope",
-        score=Decimal("3.50"),
-    )
+    # Sending wrote the person's domain scores as it marked the team-period pending
+    hope = ResponseScore.objects.get(response=response, domain="hope")
     assert list(RollupPending.objects.values_list("team_id", "period")) == [
         (team.pk, response.period)
     ], (response.team_id, team.pk)
@@ -65,8 +55,12 @@ def test_a_sent_check_in_updates_the_league_row_through_a_real_worker(
     # Then the team's month row (suppressed: one response) and the trust-wide row are there
     assert taken == 1
     row = TeamPeriodScore.objects.get(
-        team=team, period_kind="month", period_start=response.period, measure="level"
+        team=team,
+        period_kind="month",
+        period_start=response.period,
+        domain="hope",
+        measure="level",
     )
-    assert (row.responses, row.total, row.suppressed, row.mean) == (1, Decimal("3.5"), True, None)
+    assert (row.responses, row.total, row.suppressed, row.mean) == (1, hope.score, True, None)
     assert TeamPeriodScore.objects.filter(trust=team.trust, team__isnull=True).exists()
     assert not RollupPending.objects.exists()
