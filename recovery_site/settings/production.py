@@ -1,7 +1,7 @@
 """Production: every secret and address must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -17,3 +17,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 DEMO_SIGN_IN_AS = False
+
+# Shared by every web process and worker: the guard that gathers a burst of check-ins into one
+# league update must be seen by all of them (the in-process default would coalesce per process).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", default=REDIS_URL),
+    }
+}
