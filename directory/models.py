@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -101,6 +102,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # set_password() keeps the raw password until the next save.
+        password_changed = getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            # A new password ends every API token issued under the old one, as it ends sessions.
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
 
 
 class Membership(models.Model):
