@@ -31,6 +31,7 @@ COPY --from=assets /build/node_modules/nhsuk-frontend/dist/nhsuk node_modules/nh
 # Hashed, compressed static files for whitenoise. Production settings insist on these variables;
 # the values here exist only for this step and touch no database.
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/unused.sqlite3 \
+    SITE_URL=https://collectstatic.invalid EMAIL_URL=smtp://collectstatic.invalid:25 \
     python manage.py collectstatic --noinput --verbosity 0
 
 RUN useradd --system --no-create-home --home-dir /nonexistent app

@@ -34,10 +34,23 @@ def add_service_error(form: forms.BaseForm, error: ValidationError | StaleEdit) 
         )
 
 
-class RevisionMixin(forms.Form):
-    """The revision an edit started from; the service refuses the save if it moved on."""
+class DrawnRevisionInput(forms.HiddenInput):
+    """The revision the form was drawn with, marked for static/js/app.js.
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    After Back, a browser fetches an edit page again (it is never stored) but puts back what the
+    person had typed; it does not put back hidden inputs, so that old text would go out with the
+    newer revision and overwrite a colleague's save. The script remembers the drawn revision in
+    the page's history entry and, when the browser has put typed values back, sends that one.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"data-drawn-revision": True, **(attrs or {})})
+
+
+class RevisionMixin(forms.Form):
+    """The revision an edit was drawn with; the service refuses the save if it moved on."""
+
+    revision = forms.IntegerField(widget=DrawnRevisionInput, min_value=1)
 
 
 class SubmissionMixin(forms.Form):

@@ -14,7 +14,10 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 
 from .concurrency import StaleEdit
@@ -35,7 +38,17 @@ def display_value(field: forms.Field, value: Any) -> str:
     return choices.get(str(value), str(value))
 
 
-class ConflictFormView(FormView):
+class NoStoreMixin:
+    """Edit pages are never kept by the browser or a proxy (`Cache-Control: no-store`): Back
+    fetches them again, drawn with the revision saved now (and `DrawnRevisionInput` keeps
+    whatever text the browser puts back with the revision it was typed against)."""
+
+    @method_decorator(never_cache)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class ConflictFormView(NoStoreMixin, FormView):
     """One form, one service call; a refused edit shows both texts and keeps the person's.
 
     Subclasses give `perform` (call the service, return the message to show) and

@@ -7,7 +7,9 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 
 from .audit import AuditContext
@@ -23,7 +25,7 @@ from .models import (
     with_care_coordinator,
 )
 from .permissions import roles_of
-from .services import access_record, access_records
+from .services import access_record, access_records, staff_access_record
 
 
 class TrustScopedAdmin(admin.ModelAdmin):
@@ -85,18 +87,25 @@ class TeamAdmin(TrustScopedAdmin):
     search_fields = ["name"]
 
 
+def _is_self(request: HttpRequest, user: Any) -> bool:
+    return user is not None and user.pk is not None and user.pk == request.user.pk
+
+
 class MembershipInline(admin.TabularInline):
+    """A login's team roles. Nobody changes their own: that would be granting themselves access
+    to people's records (the page shows them read-only)."""
+
     model = Membership
     extra = 0
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return True
+        return not _is_self(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return True
+        return not _is_self(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return True
+        return not _is_self(request, obj)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
@@ -128,6 +137,41 @@ class UserAdmin(TrustScopedAdmin, BaseUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
 
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # Setting a colleague's password is taking over their login and its access to records:
+        # a trust's administrators send a password reset instead. Nobody sets their own here,
+        # where the old password is not asked for: the admin's own "change password" page asks.
+        if not request.user.is_superuser or str(request.user.pk) == unquote(id):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model not in (Membership, TrustRoleGrant):
+            return super().save_formset(request, form, formset, change)
+        if _is_self(request, form.instance) and formset.has_changed():
+            raise PermissionDenied  # the inlines are read-only here; a forged post gets no further
+        formset.save()
+        audit = AuditContext.for_request(request)
+        for role, action in (
+            *((role, AccessAction.CREATE) for role in formset.new_objects),
+            *((role, AccessAction.CHANGE) for role, _ in formset.changed_objects),
+            *((role, AccessAction.DELETE) for role in formset.deleted_objects),
+        ):
+            staff_access_record(
+                audit=audit, staff_member=form.instance, action=action, resource=_role_named(role)
+            )
+
+
+def _role_named(role: Membership | TrustRoleGrant) -> str:
+    """The audit's name for a role: what it is, where, and from when to when."""
+    where = role.team.name if isinstance(role, Membership) else role.trust.name
+    until = f" until {role.ended_on:%Y-%m-%d}" if role.ended_on else ""
+    return f"role: {role.get_role_display()}, {where}, from {role.started_on:%Y-%m-%d}{until}"
+
 
 @admin.register(ServiceUser)
 class ServiceUserAdmin(TrustScopedAdmin):
@@ -138,6 +182,13 @@ class ServiceUserAdmin(TrustScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceUser]:
         return with_care_coordinator(super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and field is not None:
+            # Linking a person's record to one's own login would open it as theirs.
+            field.queryset = field.queryset.exclude(pk=request.user.pk)
+        return field
 
     # People's records read or changed here are audited like anywhere else.
 
@@ -189,19 +240,29 @@ class ServiceUserAdmin(TrustScopedAdmin):
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(TrustScopedAdmin):
-    trust_path = "service_user__trust"
     list_display = [
         "occurred_at",
         "who",
         "action",
         "resource",
         "service_user",
+        "staff_member",
         "via",
         "client_address",
     ]
     list_filter = ["action"]
-    list_select_related = ["actor", "service_user"]
+    list_select_related = ["actor", "service_user", "staff_member"]
     date_hierarchy = "occurred_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # A trust's events are about its people's records or its staff's access.
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return queryset
+        trust_id = roles_of(request.user).trust_id
+        if trust_id is None:
+            return queryset.none()
+        return queryset.filter(Q(service_user__trust=trust_id) | Q(staff_member__trust=trust_id))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -12,6 +12,8 @@ from typing import Any
 from django.http import HttpRequest
 from rest_framework.request import Request
 
+from common.http import client_address
+
 from .models import User
 
 SYSTEM = "System"
@@ -45,7 +47,7 @@ class AuditContext:
             actor_description="" if actor is not None else actor_description,
             via=match.view_name if match else "",
             path=request.get_full_path()[:500],
-            client_address=request.META.get("REMOTE_ADDR") or None,
+            client_address=client_address(request),
         )
 
     @classmethod

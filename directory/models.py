@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -101,6 +102,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # set_password() keeps the raw password until the next save.
+        password_changed = getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            # A new password ends every API token issued under the old one, as it ends sessions.
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
 
 
 class Membership(models.Model):
@@ -337,9 +348,11 @@ class TeamEpisode(models.Model):
 
 
 class AccessEvent(models.Model):
-    """One read or change of a service user's record: who, what, when and from where.
+    """One read or change of a service user's record, or one change to a staff member's access
+    (a role granted, changed or ended): who, what, when and from where.
 
-    Mental health records need reads audited as well as writes. Rows are only ever added.
+    Mental health records need reads audited as well as writes, and a role is what opens them.
+    Rows are only ever added.
     """
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -356,7 +369,20 @@ class AccessEvent(models.Model):
         help_text="Who acted where nobody was signed in, e.g. the person through their own link.",
     )
     service_user = models.ForeignKey(
-        ServiceUser, on_delete=models.PROTECT, related_name="access_events"
+        ServiceUser,
+        on_delete=models.PROTECT,
+        related_name="access_events",
+        null=True,
+        blank=True,
+        help_text="The person whose record was read or changed.",
+    )
+    staff_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_grant_events",
+        null=True,
+        blank=True,
+        help_text="The staff member whose access was granted, changed or ended.",
     )
     action = models.CharField(max_length=16, choices=AccessAction.choices)
     resource = models.CharField(
@@ -385,10 +411,19 @@ class AccessEvent(models.Model):
                 condition=models.Q(by_system=False) | models.Q(actor__isnull=True),
                 name="access_event_system_names_no_user",
             ),
+            # About exactly one thing: a person's record, or a staff member's access.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(service_user__isnull=False, staff_member__isnull=True)
+                    | models.Q(service_user__isnull=True, staff_member__isnull=False)
+                ),
+                name="access_event_about_a_record_or_an_access",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.who} {self.action} {self.resource} of {self.service_user_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+        about = self.service_user_id or f"staff {self.staff_member_id}"
+        return f"{self.who} {self.action} {self.resource} of {about} at {self.occurred_at:%Y-%m-%d %H:%M}"
 
     @property
     def who(self) -> str:

@@ -58,6 +58,30 @@ def access_record(
     )
 
 
+def staff_access_record(
+    *,
+    audit: AuditContext,
+    staff_member: User,
+    action: str,
+    resource: str,
+) -> AccessEvent:
+    """Write one line to the access audit for a role granted to, changed for or ended for a
+    staff member: a role is what opens people's records, so who granted it is kept with them."""
+    if not audit.names_somebody:
+        raise ValueError("The access audit needs a signed-in actor or a description of who acted.")
+    return AccessEvent.objects.create(
+        actor=audit.actor,
+        actor_description=audit.actor_description,
+        by_system=audit.by_system,
+        staff_member=staff_member,
+        action=action,
+        resource=resource[:100],
+        via=audit.via,
+        path=audit.path,
+        client_address=audit.client_address,
+    )
+
+
 def access_records(
     *,
     audit: AuditContext,

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView
 
 from common.forms import add_service_error
+from common.views import NoStoreMixin
 from directory.models import Team
 from directory.permissions import acting_user
 
@@ -22,7 +23,7 @@ from ..permissions import can_change_team_settings, may_change_team_settings
 from ..selectors import BUILT_IN_KEY, instrument_choices, team_settings_for
 
 
-class TeamSettingsView(LoginRequiredMixin, FormView):
+class TeamSettingsView(LoginRequiredMixin, NoStoreMixin, FormView):
     """A team's check-in cycle, link lifetime and reminder: for its team leaders."""
 
     template_name = "surveys/team_settings.html"

@@ -171,6 +171,44 @@ def test_two_people_editing_the_same_part_lose_nothing(page, context, browser, l
     leader_context.close()
 
 
+def test_pressing_back_after_a_colleague_saved_cannot_overwrite_their_text(
+    page, context, browser, live_server, world
+):
+    plan = services.plan_create(
+        actor=world.user("care_coordinator"),
+        audit=audit_as(world.user("care_coordinator")),
+        service_user=world.person,
+    )
+    plan_url = f"{live_server.url}/people/{world.person.public_id}/plan/"
+    edit_url = f"{plan_url}parts/about-me/"
+
+    # Given the coordinator typed in "About me", then went to the plan without saving
+    sign_in(context, live_server, world.user("care_coordinator"))
+    first = page.goto(edit_url)
+    assert "no-store" in first.headers["cache-control"]
+    page.get_by_label("My strengths").fill("Funny, loyal")
+    page.goto(plan_url)
+
+    # And meanwhile the team leader saved "About me"
+    leader_context, leader = _second_session(browser, live_server, world.user("team_leader"))
+    leader.goto(edit_url)
+    leader.get_by_label("My strengths").fill("Patient, a good cook")
+    leader.get_by_role("button", name="Save").click()
+    expect(leader.get_by_text("About me has been saved.")).to_be_visible()
+
+    # When the coordinator presses Back and saves what the browser shows
+    page.go_back()
+    page.get_by_role("button", name="Save").click()
+
+    # Then the save is refused, the coordinator keeps their text, and the leader's is intact
+    expect(page.get_by_text("Someone else saved this while you were editing")).to_be_visible()
+    expect(page.get_by_label("My strengths")).to_have_value("Funny, loyal")
+    plan.refresh_from_db()
+    assert plan.strengths == "Patient, a good cook"
+    _no_console_errors(leader)
+    leader_context.close()
+
+
 def test_bad_dates_and_empty_fields_are_explained_by_the_field(page, context, live_server, world):
     services.plan_create(
         actor=world.user("care_coordinator"),

@@ -47,8 +47,9 @@ ROWS = {
     "password_reset_complete": [Case(expect(200))],
     "caseload": [Case(page(200, **CLINICAL_ONLY))],
     "api:api-root": [Case(api(200, partner_contact=200))],
-    "api-schema": [Case(expect(200))],
-    "api-docs": [Case(expect(200))],
+    # The schema maps every endpoint: signed-in users only.
+    "api-schema": [Case(expect(200, anonymous=401))],
+    "api-docs": [Case(expect(200, anonymous=302))],
     "admin:index": [Case(expect(302, administrator=200))],
     "admin:login": [Case(expect(200, administrator=302))],
     "admin:logout": [Case(expect(302), method="post")],  # signs out, then to sign-in

@@ -312,6 +312,13 @@ def test_team_leader_sets_the_cycle(world, client_for):
     assert selectors.team_settings_for(world.team).cycle_months == 6
 
 
+def test_the_team_settings_page_is_never_stored(world, client_for):
+    client = client_for(world.user("team_leader"))
+    url = reverse("surveys:team_settings", kwargs={"public_id": world.team.public_id})
+
+    assert "no-store" in client.get(url)["Cache-Control"]
+
+
 def test_after_a_link_check_in_the_journey_shows_for_half_an_hour_only(world, client):
     invitation = services.invitation_create(
         actor=world.user("care_coordinator"),
