@@ -183,6 +183,16 @@ class ServiceUserAdmin(TrustScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceUser]:
         return with_care_coordinator(super().get_queryset(request))
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # People are added on the add-person page, whose service records their first team
+        # episode and care coordinator; a row added here would have no history.
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A move between teams closes one dated episode and opens the next
+        # (service_user_move_team); editing the field here would skip that history.
+        return [*super().get_readonly_fields(request, obj), "team"]
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "user" and field is not None:

@@ -55,7 +55,8 @@ ROWS = {
     "admin:directory_user_changelist": [Case(expect(302, administrator=200))],
     "admin:directory_user_add": [Case(expect(302, administrator=200))],
     "admin:directory_serviceuser_changelist": [Case(expect(302, administrator=200))],
-    "admin:directory_serviceuser_add": [Case(expect(302, administrator=200))],
+    # People are added on the add-person page, which records their first team episode.
+    "admin:directory_serviceuser_add": [Case(expect(302, administrator=403))],
     "admin:directory_accessevent_changelist": [Case(expect(302, administrator=200))],
     "admin:directory_accessevent_add": [Case(expect(302, administrator=403))],
 }

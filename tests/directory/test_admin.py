@@ -53,13 +53,18 @@ def test_the_access_audit_is_read_only_and_scoped(world, client_for):
     assert client.get(reverse("admin:directory_accessevent_add")).status_code == 403
 
 
-def test_the_team_choice_offers_only_the_trusts_teams(world, client_for):
+def test_a_persons_team_is_not_changed_or_added_in_the_admin_site(world, client_for):
+    # Moves and additions go through services that record the dated team history.
     client = client_for(world.user("administrator"))
+    url = reverse("admin:directory_serviceuser_change", args=[world.person.pk])
 
-    form = client.get(reverse("admin:directory_serviceuser_add")).content.decode()
+    form = client.get(url).content.decode()
+    client.post(url, {"team": world.other_team.pk, "given_name": "Samira"})
 
-    assert "North Fells CMHT" in form
-    assert "Millbrook CMHT" not in form
+    assert 'name="team"' not in form
+    world.person.refresh_from_db()
+    assert world.person.team == world.team
+    assert client.get(reverse("admin:directory_serviceuser_add")).status_code == 403
 
 
 def test_a_superuser_sees_every_trust(world, client_for):
