@@ -39,7 +39,7 @@ def test_the_status_page_follows_a_running_job_to_its_end(page, context, live_se
         steps_done=1,
     )
     sign_in(context, live_server, world.user("qa_manager"))
-    page.goto(f"{live_server.url}/check-ins/league/recompute/{run.public_id}/")
+    page.goto(f"{live_server.url}/league/recompute/{run.public_id}/")
     expect(page.get_by_text("1 of 4 steps done (25%)")).to_be_visible()
     check_page(page, "rollup-status-running")
 

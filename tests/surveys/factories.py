@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 import factory
+from django.db import transaction
 
 from common.dates import month_of
 from directory.models import ServiceUser
@@ -99,10 +100,11 @@ def sent_response(
     if not scored:
         return response
     given = {"hope": hope, "control": control, "opportunity": opportunity}
-    scores_write(
-        response=response,
-        scores={d: Decimal(v) if v is not None else None for d, v in given.items()},
-    )
+    with transaction.atomic():  # as sending does; browser tests run outside a transaction
+        scores_write(
+            response=response,
+            scores={d: Decimal(v) if v is not None else None for d, v in given.items()},
+        )
     return response
 
 
