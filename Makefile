@@ -33,7 +33,7 @@ help:
 	@echo "make test       set up, then run every test against PostgreSQL and Redis (started if need be)"
 	@echo "make lint       ruff, formatting, mypy, import layers, missing migrations"
 	@echo "make planted-bugs  plant known single-line bugs one at a time; fails if a test misses one"
-	@echo "make check-run  prove the embedded default starts and serves the sign-in page"
+	@echo "make check-run  prove the embedded default starts, serves the sign-in page and the league pages"
 	@echo "make serve      gunicorn web process, configured from the environment"
 	@echo "make worker     Celery worker, configured from the environment"
 	@echo "make beat       Celery beat, configured from the environment"
@@ -66,7 +66,8 @@ run: setup
 	$(LOCAL) $(MANAGE) runserver $(RUN_ADDRESS)
 
 # Migrates and seeds a throwaway SQLite file, starts the dev server on a free port and waits for
-# the sign-in page and the compiled CSS to answer 200.
+# the sign-in page and the compiled CSS to answer 200; then signs in as the demo QA manager and
+# fetches the league, a team's page, the benchmark page, their files and the league API.
 check-run: setup
 	@tmp="$$(mktemp -d)"; server=""; \
 	trap 'if [ -n "$$server" ]; then kill $$server 2>/dev/null || true; wait $$server 2>/dev/null || true; fi; rm -rf "$$tmp"' EXIT; \
@@ -89,7 +90,8 @@ check-run: setup
 	fi; \
 	css="$$(curl -s -o /dev/null -w '%{http_code}' "$$url/static/build/app.css")"; \
 	[ "$$css" = 200 ] || { echo "$$url/static/build/app.css answered $$css"; exit 1; }; \
-	echo "The embedded default serves $$url/account/sign-in/ and its CSS."
+	$(BIN)/python scripts/check_league_pages.py "$$url" || { cat "$$tmp/server.log"; exit 1; }; \
+	echo "The embedded default serves $$url/account/sign-in/, its CSS and the QA manager's league pages."
 
 # --- tests and checks ---------------------------------------------------------------------------
 

@@ -361,6 +361,7 @@ class LeagueSerializer(serializers.Serializer):
     period_start = serializers.DateField()
     instrument_key = serializers.CharField()
     domain = serializers.CharField()
+    domain_label = serializers.CharField(help_text="The domain's name, from its scoring rule.")
     measure = serializers.CharField()
     overdispersion = serializers.BooleanField()
     trust = LeagueTrustSerializer(allow_null=True)
@@ -379,6 +380,7 @@ class SeriesMonthSerializer(serializers.Serializer):
 
 class DomainSeriesSerializer(serializers.Serializer):
     domain = serializers.CharField()
+    label = serializers.CharField(help_text="The domain's name, from its scoring rule.")
     measure = serializers.CharField()
     variation = serializers.CharField(allow_null=True)
     trial_limits = serializers.BooleanField()
@@ -423,7 +425,7 @@ class LeagueViewSet(viewsets.GenericViewSet):
             if not form.is_valid():
                 raise ValidationError(form.errors.get_json_data())
             data = form.cleaned_data
-            choice = league.LeagueChoice(
+            choice = options.choice(
                 period_kind=data["period_kind"],
                 period_start=datetime.date.fromisoformat(data["period"]),
                 instrument_key=data["instrument"],
@@ -442,6 +444,7 @@ class LeagueViewSet(viewsets.GenericViewSet):
                     "period_start": choice.period_start,
                     "instrument_key": choice.instrument_key,
                     "domain": choice.domain,
+                    "domain_label": choice.domain_label,
                     "measure": choice.measure,
                     "overdispersion": overdispersion,
                     "trust": table.trust,
@@ -480,6 +483,7 @@ class TeamSeriesViewSet(viewsets.GenericViewSet):
                     "domains": [
                         {
                             "domain": domain.domain,
+                            "label": domain.label,
                             "measure": domain.measure,
                             "variation": domain.chart.icon.value if domain.chart.icon else None,
                             "trial_limits": domain.chart.trial_limits,

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from common.dates import month_of
 from directory.choices import CareRelationshipKind
-from directory.models import CareRelationship, ServiceUser
+from directory.models import CareRelationship, ServiceUser, TeamEpisode
 from directory.selectors import memberships_in_force, own_caseload_for
 
 from .choices import Channel, ResponseStatus
@@ -213,9 +213,23 @@ def seed_surveys(directory: DemoDirectory) -> int:
         ),
         batch_size=2000,
     )
+    _backdate_episodes(planned)
     _seed_scores(planned, {person.pk: person.team.trust_id for person in people})
     _seed_settings_and_open_invitations(directory, rng, instrument)
     return len(planned)
+
+
+def _backdate_episodes(planned: list[Any]) -> None:
+    """Each person has been with their team since at least their first demo check-in, so the
+    league's response rates have a caseload in every month, not only from today."""
+    first_day: dict[int, datetime.date] = {}
+    for response, _, _, _ in planned:
+        day = response.completed_on
+        first_day[response.service_user_id] = min(day, first_day.get(response.service_user_id, day))
+    episodes = list(TeamEpisode.objects.filter(person_id__in=first_day, ended_on__isnull=True))
+    for episode in episodes:
+        episode.started_on = min(episode.started_on, first_day[episode.person_id])
+    TeamEpisode.objects.bulk_update(episodes, ["started_on"], batch_size=500)
 
 
 def _seed_scores(planned: list[Any], trust_of: dict[int, int]) -> None:

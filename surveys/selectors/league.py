@@ -10,14 +10,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from directory.models import Team
 
-from ..choices import Domain, Measure, PeriodKind, RollupStatus
-from ..models import ExternalBenchmark, RollupRun, TeamPeriodScore, TeamProcessChange
+from ..choices import Domain, DomainKind, Measure, PeriodKind, RollupStatus
+from ..models import (
+    ExternalBenchmark,
+    Item,
+    RollupRun,
+    ScoringRule,
+    TeamPeriodScore,
+    TeamProcessChange,
+)
 from ..statistics import (
     Band,
     Direction,
@@ -31,9 +39,9 @@ from ..statistics import (
 )
 from .checkins import BUILT_IN_KEY
 
-# Domains about how the person is doing are compared as distance travelled, never as raw levels
-# ranked: a team that works with people who are more unwell is not a worse team.
-WELLBEING_DOMAINS = frozenset({Domain.HOPE, Domain.CONTROL, Domain.OPPORTUNITY})
+# Only for rows whose instrument is no longer stored: each instrument's scoring rules say which
+# of its domains are about how the person is doing.
+_BUILT_IN_WELLBEING = frozenset({Domain.HOPE, Domain.CONTROL, Domain.OPPORTUNITY})
 
 BAND_WORDS = {
     Band.ABOVE_998: "Well above the trust (beyond 99.8% limit)",
@@ -49,15 +57,103 @@ def suppression_threshold() -> int:
     return int(settings.LEAGUE_SUPPRESSION_THRESHOLD)
 
 
-def default_measure(domain: str) -> str:
-    return Measure.CHANGE if domain in WELLBEING_DOMAINS else Measure.LEVEL
-
-
 def domain_label(domain: str) -> str:
     try:
         return str(Domain(domain).label)
     except ValueError:
         return domain.replace("-", " ").replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class DomainInfo:
+    """How an instrument's scoring rule says one domain is read: its name, its kind and which way
+    is better."""
+
+    domain: str
+    label: str
+    kind: str
+    higher_is_better: bool = True
+    position: int = 0  # the number of the domain's first statement: the check-in's own order
+
+    @property
+    def default_measure(self) -> str:
+        # Domains about how the person is doing are compared as distance travelled, never as raw
+        # levels ranked: a team that works with people who are more unwell is not a worse team.
+        return Measure.CHANGE if self.kind == DomainKind.WELLBEING else Measure.LEVEL
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == DomainKind.SERVICE
+
+
+def _domain_info(
+    domain: str,
+    label: str | None,
+    kind: str | None,
+    higher_is_better: bool | None,
+    position: int | None = None,
+) -> DomainInfo:
+    """A domain's reading from its scoring rule's columns, annotated on a row by `_RULE`; a domain
+    whose instrument is no longer stored is read as the built-in check-in would read it."""
+    if kind is None:
+        kind = DomainKind.WELLBEING if domain in _BUILT_IN_WELLBEING else DomainKind.SERVICE
+    return DomainInfo(
+        domain=domain,
+        label=label or domain_label(domain),
+        kind=kind,
+        higher_is_better=True if higher_is_better is None else higher_is_better,
+        position=_fallback_position(domain) if position is None else position,
+    )
+
+
+def _fallback_position(domain: str) -> int:
+    order = [Domain.HOPE, Domain.CONTROL, Domain.OPPORTUNITY]
+    return order.index(Domain(domain)) if domain in order else 10_000
+
+
+def _annotated_info(row: TeamPeriodScore) -> DomainInfo:
+    """The reading of a row fetched through `_with_rule`."""
+    return _domain_info(
+        row.domain,
+        getattr(row, "rule_label", None),
+        getattr(row, "rule_kind", None),
+        getattr(row, "rule_higher", None),
+        getattr(row, "rule_position", None),
+    )
+
+
+@dataclass(frozen=True)
+class DomainInfos:
+    """Domain readings per instrument key, from the newest version's scoring rules."""
+
+    by_key: dict[str, dict[str, DomainInfo]]
+
+    def get(self, instrument_key: str, domain: str) -> DomainInfo:
+        found = self.by_key.get(instrument_key, {}).get(domain)
+        return found if found is not None else _domain_info(domain, None, None, None)
+
+    def add(self, instrument_key: str, info: DomainInfo) -> None:
+        self.by_key.setdefault(instrument_key, {})[info.domain] = info
+
+
+def _with_rule(rows: QuerySet[TeamPeriodScore]) -> QuerySet[TeamPeriodScore]:
+    """The scoring rule of each rollup row's domain (the instrument's newest version), as columns
+    of the rows' own query, so reading it costs no query of its own."""
+    newest = ScoringRule.objects.filter(
+        instrument__key=OuterRef("instrument_key"), domain=OuterRef("domain")
+    ).order_by("-instrument__version")
+    return rows.annotate(
+        rule_label=Subquery(newest.values("label")[:1]),
+        rule_kind=Subquery(newest.values("kind")[:1]),
+        rule_higher=Subquery(newest.values("higher_is_better")[:1]),
+        rule_position=Subquery(
+            Item.objects.filter(
+                instrument__key=OuterRef("instrument_key"), domain=OuterRef("domain")
+            )
+            .order_by("-instrument__version", "number")
+            .values("number")[:1]
+        ),
+    )
 
 
 def period_label(kind: str, start: datetime.date) -> str:
@@ -81,6 +177,7 @@ class LeagueChoice:
     instrument_key: str
     domain: str
     measure: str
+    label: str = field(default="", compare=False)
 
     @property
     def period_label(self) -> str:
@@ -88,7 +185,7 @@ class LeagueChoice:
 
     @property
     def domain_label(self) -> str:
-        return domain_label(self.domain)
+        return self.label or domain_label(self.domain)
 
 
 @dataclass(frozen=True)
@@ -99,24 +196,71 @@ class LeagueOptions:
     domains: dict[str, list[str]]  # per instrument key
     measures: dict[tuple[str, str], list[str]]  # per (instrument key, domain)
     default: LeagueChoice | None
+    infos: DomainInfos = field(default_factory=lambda: DomainInfos({}))
+
+    def choice(
+        self,
+        *,
+        period_kind: str,
+        period_start: datetime.date,
+        instrument_key: str,
+        domain: str,
+        measure: str,
+    ) -> LeagueChoice:
+        """A choice with its domain's label from the instrument's scoring rule."""
+        return LeagueChoice(
+            period_kind,
+            period_start,
+            instrument_key,
+            domain,
+            measure,
+            label=self.infos.get(instrument_key, domain).label,
+        )
+
+    def domain_labels(self) -> dict[str, str]:
+        """Each domain's label for the choice form (the built-in check-in's when names clash)."""
+        labels: dict[str, str] = {}
+        for key in sorted(self.domains, key=lambda k: k == BUILT_IN_KEY):
+            for name in self.domains[key]:
+                labels[name] = self.infos.get(key, name).label
+        return labels
+
+
+# What the choice form needs of each trust-wide row, with its domain's scoring rule.
+_OPTION_COLUMNS = (
+    "period_kind",
+    "period_start",
+    "instrument_key",
+    "domain",
+    "measure",
+    "rule_label",
+    "rule_kind",
+    "rule_higher",
+    "rule_position",
+)
 
 
 def league_options(*, trust_id: int) -> LeagueOptions:
-    """The periods, instruments, domains and measures the trust's trust-wide rows cover: one query."""
+    """The periods, instruments, domains and measures the trust's trust-wide rows cover, and how
+    each domain is read: one query."""
     rows = (
-        TeamPeriodScore.objects.filter(trust_id=trust_id, team__isnull=True)
-        .values_list("period_kind", "period_start", "instrument_key", "domain", "measure")
+        _with_rule(TeamPeriodScore.objects.filter(trust_id=trust_id, team__isnull=True))
+        .values_list(*_OPTION_COLUMNS)
         .distinct()
     )
     periods: dict[str, set[datetime.date]] = {}
     domains: dict[str, set[str]] = {}
     measures: dict[tuple[str, str], set[str]] = {}
-    for kind, start, key, domain, measure in rows:
+    infos = DomainInfos({})
+    for kind, start, key, domain, measure, label, domain_kind, higher, position in rows:
+        infos.add(key, _domain_info(domain, label, domain_kind, higher, position))
         periods.setdefault(kind, set()).add(start)
         domains.setdefault(key, set()).add(domain)
         measures.setdefault((key, domain), set()).add(measure)
     ordered_periods = {kind: sorted(days, reverse=True) for kind, days in periods.items()}
-    ordered_domains = {key: sorted(names) for key, names in domains.items()}
+    ordered_domains = {
+        key: sorted(names, key=partial(_domain_order, infos, key)) for key, names in domains.items()
+    }
     default = None
     if ordered_periods and ordered_domains:
         kind = PeriodKind.MONTH if PeriodKind.MONTH in ordered_periods else next(iter(periods))
@@ -124,17 +268,25 @@ def league_options(*, trust_id: int) -> LeagueOptions:
         names = ordered_domains[key]
         # The first domain about the team's help (ranked by level), else the first wellbeing
         # domain as distance travelled.
-        service = [name for name in names if name not in WELLBEING_DOMAINS]
+        service = [name for name in names if infos.get(key, name).is_service]
         domain = service[0] if service else names[0]
-        wanted = default_measure(domain)
+        wanted = infos.get(key, domain).default_measure
         available = measures[(key, domain)]
         measure = wanted if wanted in available else sorted(available)[0]
-        default = LeagueChoice(kind, ordered_periods[kind][0], key, domain, measure)
+        default = LeagueChoice(
+            kind,
+            ordered_periods[kind][0],
+            key,
+            domain,
+            measure,
+            label=infos.get(key, domain).label,
+        )
     return LeagueOptions(
         periods=ordered_periods,
         domains=ordered_domains,
         measures={pair: sorted(values) for pair, values in measures.items()},
         default=default,
+        infos=infos,
     )
 
 
@@ -390,10 +542,7 @@ class DomainSeries:
     measure: str
     months: list[SeriesMonth]
     chart: XmrChart
-
-    @property
-    def label(self) -> str:
-        return domain_label(self.domain)
+    label: str = ""
 
     @property
     def shown(self) -> list[SeriesMonth]:
@@ -410,10 +559,7 @@ class TeamPosition:
     rank: int | None
     ranked: int
     band: Band
-
-    @property
-    def label(self) -> str:
-        return domain_label(self.domain)
+    label: str = ""
 
     @property
     def band_words(self) -> str:
@@ -423,16 +569,26 @@ class TeamPosition:
 def team_series(
     *, team: Team, instrument_key: str = BUILT_IN_KEY, rebase_months: tuple[datetime.date, ...] = ()
 ) -> list[DomainSeries]:
-    """Each domain of the instrument over the months, as its default measure: one query."""
-    rows = TeamPeriodScore.objects.filter(
-        team=team, instrument_key=instrument_key, period_kind=PeriodKind.MONTH
+    """Each domain of the instrument over the months, as its default measure, improvement read
+    the way its scoring rule says: one query."""
+    rows = _with_rule(
+        TeamPeriodScore.objects.filter(
+            team=team, instrument_key=instrument_key, period_kind=PeriodKind.MONTH
+        )
     ).order_by("domain", "period_start")
+    infos = DomainInfos({})
     by_domain: dict[str, list[TeamPeriodScore]] = {}
     for row in rows:
-        if row.measure == default_measure(row.domain):
+        if row.domain not in infos.by_key.get(instrument_key, {}):
+            infos.add(
+                instrument_key,
+                _annotated_info(row),
+            )
+        if row.measure == infos.get(instrument_key, row.domain).default_measure:
             by_domain.setdefault(row.domain, []).append(row)
     series: list[DomainSeries] = []
-    for domain in sorted(by_domain, key=_domain_order):
+    for domain in sorted(by_domain, key=lambda name: _domain_order(infos, instrument_key, name)):
+        info = infos.get(instrument_key, domain)
         months = by_domain[domain]
         shown = [row for row in months if not row.suppressed and row.mean is not None]
         rebase_at = [
@@ -446,7 +602,7 @@ def team_series(
         ]
         chart = xmr_chart(
             [float(row.mean) for row in shown if row.mean is not None],
-            improvement=Direction.INCREASE,
+            improvement=Direction.INCREASE if info.higher_is_better else Direction.DECREASE,
             rebase_at=rebase_at,
         )
         points = {row.pk: point for row, point in zip(shown, chart.points, strict=True)}
@@ -467,14 +623,17 @@ def team_series(
                     for row in months
                 ],
                 chart=chart,
+                label=info.label,
             )
         )
     return series
 
 
-def _domain_order(domain: str) -> tuple[int, str]:
-    order = [Domain.HOPE, Domain.CONTROL, Domain.OPPORTUNITY]
-    return (order.index(Domain(domain)), domain) if domain in order else (len(order), domain)
+def _domain_order(infos: DomainInfos, instrument_key: str, domain: str) -> tuple[int, int, str]:
+    """Service domains first (they are what the league ranks), each kind in the check-in's own
+    order."""
+    info = infos.get(instrument_key, domain)
+    return (0 if info.is_service else 1, info.position, domain)
 
 
 def team_positions(*, team: Team, instrument_key: str = BUILT_IN_KEY) -> list[TeamPosition]:
@@ -486,18 +645,29 @@ def team_positions(*, team: Team, instrument_key: str = BUILT_IN_KEY) -> list[Te
     if latest is None:
         return []
     rows = list(
-        TeamPeriodScore.objects.filter(
-            trust_id=team.trust_id,
-            instrument_key=instrument_key,
-            period_kind=PeriodKind.MONTH,
-            period_start=latest,
+        _with_rule(
+            TeamPeriodScore.objects.filter(
+                trust_id=team.trust_id,
+                instrument_key=instrument_key,
+                period_kind=PeriodKind.MONTH,
+                period_start=latest,
+            )
         )
     )
     positions: list[TeamPosition] = []
     threshold = suppression_threshold()
-    domains = sorted({row.domain for row in rows}, key=_domain_order)
+    infos = DomainInfos({})
+    for row in rows:
+        infos.add(
+            instrument_key,
+            _annotated_info(row),
+        )
+    domains = sorted(
+        {row.domain for row in rows}, key=lambda name: _domain_order(infos, instrument_key, name)
+    )
     for domain in domains:
-        measure = default_measure(domain)
+        info = infos.get(instrument_key, domain)
+        measure = info.default_measure
         these = [row for row in rows if row.domain == domain and row.measure == measure]
         trust = _trust_figures(next((row for row in these if row.team_id is None), None))
         team_rows = [row for row in these if row.team_id is not None]
@@ -521,6 +691,7 @@ def team_positions(*, team: Team, instrument_key: str = BUILT_IN_KEY) -> list[Te
                 rank=rank,
                 ranked=len(ranked),
                 band=band,
+                label=info.label,
             )
         )
     return positions

@@ -85,11 +85,7 @@ class QaManagerMixin(LoginRequiredMixin):
         labels = {
             "kinds": dict(PeriodKind.choices),
             "measures": dict(Measure.choices),
-            "domains": {
-                name: reads.domain_label(name)
-                for names in options.domains.values()
-                for name in names
-            },
+            "domains": options.domain_labels(),
         }
         default = options.default
         asked = "period_kind" in self.request.GET
@@ -109,7 +105,7 @@ class QaManagerMixin(LoginRequiredMixin):
         )
         if asked and form.is_valid():
             data = form.cleaned_data
-            choice = reads.LeagueChoice(
+            choice = options.choice(
                 period_kind=data["period_kind"],
                 period_start=datetime.date.fromisoformat(data["period"]),
                 instrument_key=data["instrument"],
@@ -194,6 +190,7 @@ LEAGUE_HEADER = [
     "period_start",
     "instrument_key",
     "domain",
+    "domain_label",
     "measure",
     "team",
     "responses",
@@ -231,6 +228,7 @@ class LeagueCsvView(QaManagerMixin, View):
             choice.period_start.isoformat(),
             choice.instrument_key,
             choice.domain,
+            choice.domain_label,
             choice.measure,
         ]
         if league.trust is not None:
@@ -348,6 +346,7 @@ class TeamSeriesCsvView(TeamLeagueMixin, View):
                 "as_at",
                 "team",
                 "domain",
+                "domain_label",
                 "measure",
                 "month",
                 "responses",
@@ -365,6 +364,7 @@ class TeamSeriesCsvView(TeamLeagueMixin, View):
                         as_at,
                         self.team.name,
                         domain.domain,
+                        domain.label,
                         domain.measure,
                         month.period_start.isoformat(),
                         month.responses,

@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Min
 
 from common.dates import add_months, month_of, trust_today
 from directory.demo import seed_directory
+from directory.models import TeamEpisode
 from surveys.demo import seed_surveys
 from surveys.models import Answer, Response, ResponseScore, RollupPending
 
@@ -54,5 +55,15 @@ def test_demo_check_ins(db):
     people_teams = ResponseScore.objects.values("service_user", "team", "domain").distinct().count()
     assert firsts == people_teams
     assert RollupPending.objects.exists()
+    # Everyone has been with their team since their first check-in, so response rates have a
+    # caseload in every month the league shows.
+    first_check_in = dict(
+        Response.objects.values("service_user")
+        .annotate(first=Min("completed_on"))
+        .values_list("service_user", "first")
+    )
+    episodes = TeamEpisode.objects.filter(person_id__in=first_check_in, ended_on__isnull=True)
+    assert episodes.count() == len(first_check_in)
+    assert all(e.started_on <= first_check_in[e.person_id] for e in episodes)
 
     assert seed_surveys(directory) == 0, "a second run adds nothing"
