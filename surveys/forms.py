@@ -205,7 +205,8 @@ class LeagueChoiceForm(forms.Form):
         ]
         days = sorted({day for values in periods.values() for day in values}, reverse=True)
         fields["period"].choices = [(day.isoformat(), f"{day:%B %Y}") for day in days]
-        fields["instrument"].choices = [(key, key) for key in domains]
+        titles = labels.get("instruments", {})
+        fields["instrument"].choices = [(key, titles.get(key, key)) for key in domains]
         names = sorted({name for values in domains.values() for name in values})
         fields["domain"].choices = [(name, labels["domains"].get(name, name)) for name in names]
         kinds = sorted({m for values in measures.values() for m in values})

@@ -146,6 +146,7 @@ def _with_rule(rows: QuerySet[TeamPeriodScore]) -> QuerySet[TeamPeriodScore]:
         rule_label=Subquery(newest.values("label")[:1]),
         rule_kind=Subquery(newest.values("kind")[:1]),
         rule_higher=Subquery(newest.values("higher_is_better")[:1]),
+        rule_title=Subquery(newest.values("instrument__title")[:1]),
         rule_position=Subquery(
             Item.objects.filter(
                 instrument__key=OuterRef("instrument_key"), domain=OuterRef("domain")
@@ -197,6 +198,11 @@ class LeagueOptions:
     measures: dict[tuple[str, str], list[str]]  # per (instrument key, domain)
     default: LeagueChoice | None
     infos: DomainInfos = field(default_factory=lambda: DomainInfos({}))
+    titles: dict[str, str] = field(default_factory=dict)  # each instrument key's title
+
+    def instrument_titles(self) -> dict[str, str]:
+        """Each instrument's title for the choice form (its key where it is no longer stored)."""
+        return {key: self.titles.get(key) or key for key in self.domains}
 
     def choice(
         self,
@@ -237,6 +243,7 @@ _OPTION_COLUMNS = (
     "rule_kind",
     "rule_higher",
     "rule_position",
+    "rule_title",
 )
 
 
@@ -252,8 +259,11 @@ def league_options(*, trust_id: int) -> LeagueOptions:
     domains: dict[str, set[str]] = {}
     measures: dict[tuple[str, str], set[str]] = {}
     infos = DomainInfos({})
-    for kind, start, key, domain, measure, label, domain_kind, higher, position in rows:
+    titles: dict[str, str] = {}
+    for kind, start, key, domain, measure, label, domain_kind, higher, position, title in rows:
         infos.add(key, _domain_info(domain, label, domain_kind, higher, position))
+        if title:
+            titles[key] = title
         periods.setdefault(kind, set()).add(start)
         domains.setdefault(key, set()).add(domain)
         measures.setdefault((key, domain), set()).add(measure)
@@ -287,6 +297,7 @@ def league_options(*, trust_id: int) -> LeagueOptions:
         measures={pair: sorted(values) for pair, values in measures.items()},
         default=default,
         infos=infos,
+        titles=titles,
     )
 
 

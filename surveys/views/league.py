@@ -86,6 +86,7 @@ class QaManagerMixin(LoginRequiredMixin):
             "kinds": dict(PeriodKind.choices),
             "measures": dict(Measure.choices),
             "domains": options.domain_labels(),
+            "instruments": options.instrument_titles(),
         }
         default = options.default
         asked = "period_kind" in self.request.GET

@@ -77,6 +77,7 @@ def test_league_page_orders_teams_and_bands_them_by_the_funnel(world, client_for
     assert league.rows[0].change == pytest.approx(0.0)  # same figures in January
     html = response.content.decode()
     assert "Too few responses" in html
+    assert ">Hope, control and opportunity check-in</option>" in html  # its title, not its key
     assert "Millbrook CMHT" not in html
     assert "Samira" not in html and "Oakenshaw" not in html
 
