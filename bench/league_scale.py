@@ -12,8 +12,11 @@ In one run, on the same data, it times (median of --repeats, with the count prin
       as columns, a stored period) grouping by trust, team, period and instrument, count, sum and
       sum of squares of every domain's score and change; then trust-wide rows, quarters and
       rolling 12 months merged from those month rows (count, sum and squares add up);
-  (b) the project's full rollup (FULL_ROLLUP below), and its ratio to (a);
-  the incremental update of one team-period (INCREMENTAL_ROLLUP below);
+  (b) the project's full rollup (`rollup_recompute` over every trust, from the first period with
+      a sent score to the last), and its ratio to (a);
+  the incremental update of one team-period, as a send makes it: a `RollupPending` row marked,
+  then `rollup_pending_apply` (its month, the quarter and rolling-12 rows holding it, and the
+  trust-wide rows);
   the time from a sent check-in to its league row, through a real Celery worker;
   under wrk from 127.0.0.1 against gunicorn (2 sync workers, production settings, BENCH_HELLO on):
   the league page, the team page and check-in submission (the API), each beside /bench/hello/;
@@ -28,7 +31,6 @@ from a shared 2-core machine: read them as upper bounds.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import re
@@ -70,12 +72,8 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from directory.models import ServiceUser, Team, User  # noqa: E402
 
 MAX_DOMAINS = 8
-# Where the project's rollup lives (part "rollups" of issue #8): "module:function". Each is
-# called with keyword arguments only; see run_full_rollup / run_incremental_rollup.
-FULL_ROLLUP = "surveys.services.rollups:rollup_full"
-INCREMENTAL_ROLLUP = "surveys.services.rollups:rollup_team_period"
 LEAGUE_PAGE: tuple[str, dict[str, str]] = ("surveys:league", {})
-TEAM_PAGE: tuple[str, dict[str, str]] = ("surveys:team_scores", {"public_id": "{team}"})
+TEAM_PAGE: tuple[str, dict[str, str]] = ("surveys:league_team", {"public_id": "{team}"})
 WORKER_START_SECONDS = 60
 LEAGUE_ROW_SECONDS = 60
 
@@ -125,14 +123,6 @@ def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, list[float]]:
         fn()
         runs.append((time.perf_counter() - started) * 1000)
     return statistics.median(runs), runs
-
-
-def _load(path: str) -> Callable[..., Any] | None:
-    module_name, _, name = path.partition(":")
-    try:
-        return getattr(importlib.import_module(module_name), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 # --- (a) the bare-SQL baseline ----------------------------------------------------------------
@@ -219,7 +209,7 @@ def baseline_full() -> None:
 def reference_month_rows() -> None:
     """What (a) computes, from `surveys_responsescore` (one row per response and domain, level
     and change side by side): the cost of the narrow layout itself, whatever the service adds.
-    Not the project's rollup: a yardstick for it, and a stand-in while it is not built."""
+    Not the project's rollup: a yardstick for it."""
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_score_rollup")
         cursor.execute(
@@ -297,29 +287,36 @@ def reference_one_team_period(team_id: int, trust_id: int, period: date, key: st
 # --- (b) the project's rollup -----------------------------------------------------------------
 
 
-def run_full_rollup() -> Callable[[], Any] | None:
-    """The project's full recompute of every trust and period, or None where it is not built."""
-    rollup = _load(FULL_ROLLUP)
-    if rollup is None:
-        return None
-    from directory.audit import AuditContext
+def run_full_rollup() -> Callable[[], Any]:
+    """The project's full recompute: every trust, every period that has a sent score."""
+    from django.db.models import Max, Min
 
-    audit = AuditContext.for_system("bench.league_scale")
-    return lambda: rollup(audit=audit)
+    from surveys.models import ResponseScore
+    from surveys.services.rollups import rollup_recompute
 
-
-def run_incremental_rollup(
-    team: Team, period: date, instrument_key: str
-) -> Callable[[], Any] | None:
-    rollup = _load(INCREMENTAL_ROLLUP)
-    if rollup is None:
-        return None
-    from directory.audit import AuditContext
-
-    audit = AuditContext.for_system("bench.league_scale")
-    return lambda: rollup(
-        trust=team.trust, team=team, period=period, instrument_key=instrument_key, audit=audit
+    span = ResponseScore.objects.filter(sent=True).aggregate(
+        first=Min("period"), last=Max("period")
     )
+    return lambda: rollup_recompute(first_period=span["first"], last_period=span["last"])
+
+
+def run_incremental_rollup(team: Team, period: date, instrument_key: str) -> Callable[[], Any]:
+    """One team-period through the pending mechanism, as a send leaves it: the row marked, then
+    the update a worker runs (without the coalescing wait)."""
+    from django.db import transaction
+
+    from surveys.models import RollupPending
+    from surveys.services.rollups import rollup_pending_apply
+
+    def run() -> None:
+        with transaction.atomic():
+            RollupPending.objects.create(
+                trust_id=team.trust_id, team=team, period=period, instrument_key=instrument_key
+            )
+        taken = rollup_pending_apply()
+        assert taken >= 1, "the pending row was not taken"
+
+    return run
 
 
 # --- a sent check-in to its league row, through a real worker ---------------------------------
@@ -349,9 +346,6 @@ def sent_to_league_row(report: Report, person: ServiceUser, coordinator: User) -
     from surveys import services
     from surveys.models import TeamPeriodScore
 
-    if _load(FULL_ROLLUP) is None:
-        report.add("sent check-in to league row (worker)", None, "s", note="rollup not built")
-        return
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -674,21 +668,15 @@ def main() -> None:
     )
 
     print("(b) the project's rollup")
-    full = run_full_rollup()
-    if full is None:
-        report.add(
-            "(b) full rollup", None, "ms", target="<= 1.5x (a)", note=f"{FULL_ROLLUP} not built"
-        )
-    else:
-        rollup_ms, runs = timed(full, args.repeats)
-        report.add("(b) full rollup", rollup_ms, "ms", note=f"runs {[round(r) for r in runs]}")
-        report.add(
-            "(b) / (a)",
-            rollup_ms / full_ms,
-            "x",
-            target="<= 1.5x",
-            passed=rollup_ms <= 1.5 * full_ms,
-        )
+    rollup_ms, runs = timed(run_full_rollup(), args.repeats)
+    report.add("(b) full rollup", rollup_ms, "ms", note=f"runs {[round(r) for r in runs]}")
+    report.add(
+        "(b) / (a)",
+        rollup_ms / full_ms,
+        "x",
+        target="<= 1.5x",
+        passed=rollup_ms <= 1.5 * full_ms,
+    )
 
     team = Team.objects.select_related("trust").order_by("pk").first()
     assert team is not None, "no data: run bench/league_data.py first"
@@ -704,20 +692,15 @@ def main() -> None:
         max(args.repeats, 5),
     )
     report.add("(ref) one team-month read through the index", one_ms, "ms")
-    incremental = run_incremental_rollup(team, period, instrument_key)
-    if incremental is None:
-        report.add(
-            "incremental, one team-period",
-            None,
-            "ms",
-            target="< 50 ms",
-            note=f"{INCREMENTAL_ROLLUP} not built",
-        )
-    else:
-        one_ms, runs = timed(incremental, max(args.repeats, 5))
-        report.add(
-            "incremental, one team-period", one_ms, "ms", target="< 50 ms", passed=one_ms < 50
-        )
+    one_ms, runs = timed(run_incremental_rollup(team, period, instrument_key), max(args.repeats, 5))
+    report.add(
+        "incremental, one team-period",
+        one_ms,
+        "ms",
+        target="< 50 ms",
+        passed=one_ms < 50,
+        note=f"runs {[round(r) for r in runs]}",
+    )
 
     users = {
         "qa": User.objects.get(username=f"bench.qa.{team.trust_id}"),
