@@ -156,6 +156,8 @@ NOT_LISTS = {
     "test_invite_caseload_counts_only_the_coordinators_people",
     "api:api-root": "links to the endpoints, no records",
     "admin:app_list": "the admin's own lists are scoped in tests/directory/test_admin.py",
+    "api:league-list": "teams' aggregated figures, never a person: who may see which teams is "
+    "tests/surveys/test_league_permissions.py",
 }
 
 

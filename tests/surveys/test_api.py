@@ -130,6 +130,7 @@ def test_instruments_list_items_and_rules(world):
 
 
 def test_schema_includes_the_check_in_endpoints(world, client):
+    client.force_login(world.user("care_coordinator"))  # the schema is for signed-in callers
     schema = client.get(reverse("api-schema")).content.decode()
     for path in ("/api/check-ins/", "/api/check-in-instruments/", "/api/check-in-scores/"):
         assert path in schema
