@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    benchmark,
     filling,
     invitations,
     journey,
@@ -59,10 +60,10 @@ urlpatterns = [
         league.TeamSeriesCsvView.as_view(),
         name="league_team_csv",
     ),
-    path("league/other-trusts/", league.BenchmarkView.as_view(), name="benchmark"),
+    path("league/other-trusts/", benchmark.BenchmarkView.as_view(), name="benchmark"),
     path(
         "league/other-trusts/benchmark.csv",
-        league.BenchmarkCsvView.as_view(),
+        benchmark.BenchmarkCsvView.as_view(),
         name="benchmark_csv",
     ),
     path("league/recompute/", rollups.RecomputeView.as_view(), name="rollup_recompute"),

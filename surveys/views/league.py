@@ -5,7 +5,6 @@ rollup rows; nothing here reads a response, so no person's record is shown or au
 
 from __future__ import annotations
 
-import csv
 import datetime
 from typing import Any
 
@@ -15,19 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.views.generic import TemplateView, View
 
-from common.dates import in_trust_zone
 from common.forms import add_service_error
 from directory.audit import AuditedRequestMixin
-from directory.models import Team, Trust
-from directory.permissions import roles_of
+from directory.models import Team
 
 from ..charts.league import funnel_plot, interval_bars, xmr_plot
-from ..choices import Measure, PeriodKind
-from ..forms import BenchmarkImportForm, LeagueChoiceForm, ProcessChangeForm
+from ..forms import ProcessChangeForm
 from ..permissions import (
     can_record_process_change,
     can_view_team_league,
@@ -35,86 +29,9 @@ from ..permissions import (
     may_view_team_league,
 )
 from ..selectors import league as reads
-from ..services.benchmarks import (
-    BENCHMARK_FORMAT,
-    BENCHMARK_HEADER,
-    benchmark_file_parse,
-    benchmark_import,
-)
 from ..services.process_changes import process_change_record
 from ..statistics import mean_funnel_curve, proportion_funnel_curve
-
-CSV_TYPE = "text/csv; charset=utf-8"
-
-
-def _as_at_text(moment: datetime.datetime | None) -> str:
-    return in_trust_zone(moment).isoformat(timespec="seconds") if moment else ""
-
-
-def _recompute_url() -> str:
-    """Where a QA manager asks for the league tables to be worked out again now."""
-    return reverse("surveys:rollup_recompute")
-
-
-def _fmt(value: float | None, places: int = 3) -> str:
-    return "" if value is None else f"{value:.{places}f}"
-
-
-class QaManagerMixin(LoginRequiredMixin):
-    """The trust-wide pages: QA managers of the trust only (403 for every other role)."""
-
-    request: HttpRequest
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not may_view_league(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def trust_id(self) -> int:
-        trust_id = roles_of(self.request.user).trust_id
-        assert trust_id is not None
-        return trust_id
-
-    def chosen(self) -> tuple[LeagueChoiceForm | None, reads.LeagueChoice | None, bool]:
-        """The choice form, the choice it makes (the default when nothing or something invalid
-        is asked for) and whether the limits are widened."""
-        options = reads.league_options(trust_id=self.trust_id)
-        if options.default is None:
-            return None, None, False
-        labels = {
-            "kinds": dict(PeriodKind.choices),
-            "measures": dict(Measure.choices),
-            "domains": options.domain_labels(),
-            "instruments": options.instrument_titles(),
-        }
-        default = options.default
-        asked = "period_kind" in self.request.GET
-        form = LeagueChoiceForm(
-            self.request.GET if asked else None,
-            initial={
-                "period_kind": default.period_kind,
-                "period": default.period_start.isoformat(),
-                "instrument": default.instrument_key,
-                "domain": default.domain,
-                "measure": default.measure,
-            },
-            periods=options.periods,
-            domains=options.domains,
-            measures=options.measures,
-            labels=labels,
-        )
-        if asked and form.is_valid():
-            data = form.cleaned_data
-            choice = options.choice(
-                period_kind=data["period_kind"],
-                period_start=datetime.date.fromisoformat(data["period"]),
-                instrument_key=data["instrument"],
-                domain=data["domain"],
-                measure=data["measure"],
-            )
-            return form, choice, bool(data["overdispersion"])
-        return form, default, False
+from .league_shared import QaManagerMixin, _as_at_text, _csv_response, _fmt, _recompute_url
 
 
 class LeagueView(QaManagerMixin, TemplateView):
@@ -177,12 +94,6 @@ class LeagueView(QaManagerMixin, TemplateView):
             query=self.request.GET.urlencode(),
         )
         return context
-
-
-def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
-    response = HttpResponse(content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response, csv.writer(response)
 
 
 LEAGUE_HEADER = [
@@ -376,86 +287,4 @@ class TeamSeriesCsvView(TeamLeagueMixin, View):
                         month.point.special_cause.value if month.point else "",
                     ]
                 )
-        return response
-
-
-class BenchmarkView(QaManagerMixin, AuditedRequestMixin, TemplateView):
-    """The trust beside other trusts on this instance: trust-wide rows only, never a team."""
-
-    template_name = "surveys/league/benchmark.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        form, choice, _ = self.chosen()
-        rows = reads.benchmark_rows(trust_id=self.trust_id, choice=choice) if choice else []
-        bars, scale = interval_bars([(r.mean, r.ci_low, r.ci_high) for r in rows], target=None)
-        context.update(
-            form=form,
-            choice=choice,
-            rows=list(zip(rows, bars, strict=True)),
-            scale=scale,
-            as_at=reads.as_at(trust_id=self.trust_id),
-            recompute_url=_recompute_url(),
-            import_form=kwargs.get("import_form") or BenchmarkImportForm(),
-            import_errors=kwargs.get("import_errors", []),
-        )
-        return context
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        """Import another instance's aggregate file; every bad line is reported by number."""
-        form = BenchmarkImportForm(request.POST, request.FILES)
-        errors: list[str] = []
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                errors = ["The file is not UTF-8 text. Save it as CSV (UTF-8) and try again."]
-            else:
-                lines, errors = benchmark_file_parse(text)
-                if not errors:
-                    try:
-                        count = benchmark_import(
-                            trust=Trust.objects.get(pk=self.trust_id), lines=lines, audit=self.audit
-                        )
-                    except ValidationError as exc:
-                        errors = list(exc.messages)
-                    else:
-                        messages.success(request, f"{count} figure{pluralize(count)} imported.")
-                        return redirect("surveys:benchmark")
-            for message in errors[:50]:
-                form.add_error("file", message)
-        context = self.get_context_data(import_form=form, import_errors=errors, **kwargs)
-        return self.render_to_response(context, status=400 if errors or form.errors else 200)
-
-
-class BenchmarkCsvView(QaManagerMixin, View):
-    """The trust's trust-wide rows as the aggregate file other instances import
-    (docs/benchmark-file.md): no team, no person, suppression applied."""
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        trust = Trust.objects.get(pk=self.trust_id)
-        as_at = _as_at_text(reads.as_at(trust_id=self.trust_id))
-        response, writer = _csv_response(f"benchmark-{trust.ods_code or trust.pk}.csv")
-        writer.writerow(BENCHMARK_HEADER)
-        for row in reads.trust_rows(trust_id=self.trust_id):
-            writer.writerow(
-                [
-                    BENCHMARK_FORMAT,
-                    as_at,
-                    trust.name,
-                    trust.ods_code or "",
-                    row.period_kind,
-                    row.period_start.isoformat(),
-                    row.period_end.isoformat(),
-                    row.instrument_key,
-                    row.domain,
-                    row.measure,
-                    row.responses,
-                    _fmt(row.mean, 6),
-                    _fmt(row.ci_low, 6),
-                    _fmt(row.ci_high, 6),
-                    str(row.suppressed).lower(),
-                ]
-            )
         return response
