@@ -62,6 +62,8 @@ from league_directory import (  # noqa: E402  (after Django is set up)
     fill_directory,
 )
 
+from surveys.services.rollups.cells import CELLS_FOR_MONTHS, TRUST_CELLS_FOR_MONTHS  # noqa: E402
+
 MONTHS = 36
 RESPONSES_PER_PERSON = 12  # a check-in every 3 months over 36 months
 CHECK_IN_EVERY_MONTHS = MONTHS // RESPONSES_PER_PERSON
@@ -166,17 +168,13 @@ def load_responses(cursor: Any, built_in_id: int, wide_id: int) -> None:
         f"""
         INSERT INTO surveys_response (
             id, public_id, idempotency_key, channel, status, started_at, submitted_at,
-            completed_on, period, hope_score, control_score, opportunity_score, other_score,
-            answered_count, instrument_id, service_user_id, team_id)
+            completed_on, period, answered_count, instrument_id, service_user_id, team_id,
+            withdrawal_reason)
         SELECT b.response_id, gen_random_uuid(), gen_random_uuid(), 'signed_in', 'submitted',
                day + time '11:50', day + time '12:00', day, b.period,
-               CASE WHEN b.instrument_key = '{BUILT_IN_KEY}' THEN b.d1 END,
-               CASE WHEN b.instrument_key = '{BUILT_IN_KEY}' THEN b.d2 END,
-               CASE WHEN b.instrument_key = '{BUILT_IN_KEY}' THEN b.d3 END,
-               NULL,
                CASE WHEN b.instrument_key = '{BUILT_IN_KEY}' THEN 12 ELSE 24 END,
                CASE WHEN b.instrument_key = '{BUILT_IN_KEY}' THEN {int(built_in_id)} ELSE {int(wide_id)} END,
-               b.service_user_id, b.team_id
+               b.service_user_id, b.team_id, ''
         FROM bench_plain_response AS b,
              LATERAL (SELECT b.period + (b.response_id % 28)::int AS day) AS d
         """
@@ -192,13 +190,20 @@ def load_responses(cursor: Any, built_in_id: int, wide_id: int) -> None:
     pick = lambda prefix: (  # noqa: E731
         "CASE x.n " + " ".join(f"WHEN {n} THEN b.{prefix}{n}" for n in range(1, 9)) + " END"
     )
+    # Each person stays with one team and answers every CHECK_IN_EVERY_MONTHS months, so the
+    # months back to their previous score (what sending keeps on each row) follow from the
+    # check-in's number: none before the first, and none with a change before the second.
+    every = min(CHECK_IN_EVERY_MONTHS, 12)
+    gap = f"CASE WHEN b.check_in = 0 THEN 12 ELSE {every} END"
+    change_gap = f"CASE b.check_in WHEN 0 THEN NULL WHEN 1 THEN 12 ELSE {every} END"
     cursor.execute(
         f"""
         INSERT INTO surveys_responsescore (
             response_id, trust_id, team_id, service_user_id, period, instrument_key, domain,
-            score, change, sent)
+            score, change, sent, gap, trust_gap, change_gap, change_trust_gap)
         SELECT b.response_id, b.trust_id, b.team_id, b.service_user_id, b.period,
-               b.instrument_key, x.domain, {pick("d")}, {pick("c")}, true
+               b.instrument_key, x.domain, {pick("d")}, {pick("c")}, true,
+               {gap}, {gap}, {change_gap}, {change_gap}
         FROM bench_plain_response AS b
         JOIN (VALUES {built_in}, {wide}) AS x (instrument_key, domain, n)
           ON x.instrument_key = b.instrument_key
@@ -296,8 +301,25 @@ def main() -> None:
         with step(f"indexes and constraints again ({len(remake)})"):
             for statement in remake:
                 cursor.execute(statement)
-        with step("ANALYZE"):
-            cursor.execute("ANALYZE")
+        with step("VACUUM ANALYZE (what autovacuum keeps a live table at)"):
+            cursor.execute("VACUUM ANALYZE")
+        with step("month cells, as the migration that brought them makes them"):
+            cursor.execute("SET work_mem = '256MB'")
+            cursor.execute("SELECT array_agg(id) FROM directory_trust")
+            trusts = cursor.fetchone()[0]
+            cursor.execute(
+                CELLS_FOR_MONTHS,
+                {
+                    "trusts": trusts,
+                    "first": start,
+                    "last": date(start.year + MONTHS // 12, start.month, 1),
+                },
+            )
+            cursor.execute("SELECT array_agg(DISTINCT period) FROM surveys_rollupcell")
+            cursor.execute(
+                TRUST_CELLS_FOR_MONTHS, {"trusts": trusts, "periods": cursor.fetchone()[0]}
+            )
+            cursor.execute("ANALYZE surveys_rollupcell")
         cursor.execute("SELECT count(*) FROM surveys_responsescore")
         scores = cursor.fetchone()[0]
     print(f"{scores:,} score rows; {time.perf_counter() - started:.0f} s in all")

@@ -31,7 +31,7 @@ from .choices import Channel, ResponseStatus
 from .models import Answer, Instrument, Invitation, Response, ResponseScore, TeamSurveySettings
 from .scoring import domain_scores
 from .selectors import BUILT_IN_KEY, active_instrument
-from .services import hash_token, instrument_specs, rollup_mark_pending
+from .services import hash_token, instrument_specs, rollup_mark_pending, score_figures
 
 if TYPE_CHECKING:
     from directory.demo import DemoDirectory
@@ -234,11 +234,10 @@ def _backdate_episodes(planned: list[Any]) -> None:
 
 def _seed_scores(planned: list[Any], trust_of: dict[int, int]) -> None:
     """The scores of the demo check-ins, as sending them would store them: one row per domain,
-    with the change since the person's first score with the team, and their team-periods marked
-    for the rollup."""
-    first: dict[tuple[int, int, str], Decimal] = {}
-    rows = []
-    pending: dict[tuple[int, int], set[datetime.date]] = {}
+    with the change since the person's first score with the team and the gaps, and their
+    team-periods marked for the rollup."""
+    by_person: dict[int, list[ResponseScore]] = {}
+    pending: dict[int, set[tuple[int, datetime.date]]] = {}
     in_order = sorted(
         planned, key=lambda p: (p[0].service_user_id, p[0].completed_on, p[0].submitted_at)
     )
@@ -247,10 +246,7 @@ def _seed_scores(planned: list[Any], trust_of: dict[int, int]) -> None:
         for domain, score in scores.items():
             if score is None:
                 continue
-            start = first.get((response.service_user_id, response.team_id, domain))
-            if start is None:
-                first[(response.service_user_id, response.team_id, domain)] = score
-            rows.append(
+            by_person.setdefault(response.service_user_id, []).append(
                 ResponseScore(
                     response=response,
                     trust_id=trust_id,
@@ -260,14 +256,17 @@ def _seed_scores(planned: list[Any], trust_of: dict[int, int]) -> None:
                     instrument_key=BUILT_IN_KEY,
                     domain=domain,
                     score=score,
-                    change=None if start is None else score - start,
                 )
             )
-        pending.setdefault((trust_id, response.team_id), set()).add(response.period)
+        pending.setdefault(trust_id, set()).add((response.team_id, response.period))
+    rows = []
+    for person_rows in by_person.values():
+        score_figures(person_rows)
+        rows.extend(person_rows)
     ResponseScore.objects.bulk_create(rows, batch_size=2000)
-    for (trust_id, team_id), periods in pending.items():
+    for trust_id, team_periods in pending.items():
         rollup_mark_pending(
-            trust_id=trust_id, team_id=team_id, instrument_key=BUILT_IN_KEY, periods=periods
+            trust_id=trust_id, instrument_key=BUILT_IN_KEY, team_periods=team_periods
         )
 
 

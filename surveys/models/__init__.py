@@ -4,7 +4,7 @@ from .benchmarks import ExternalBenchmark
 from .instruments import FROZEN_MESSAGE, Instrument, Item, ScoringRule
 from .process_changes import TeamProcessChange
 from .responses import Answer, Invitation, Response, ResponseScore, TeamSurveySettings
-from .rollups import RollupPending, RollupRun, TeamPeriodScore
+from .rollups import RollupCell, RollupPending, RollupRun, TeamPeriodScore
 
 __all__ = [
     "FROZEN_MESSAGE",
@@ -15,6 +15,7 @@ __all__ = [
     "Item",
     "Response",
     "ResponseScore",
+    "RollupCell",
     "RollupPending",
     "RollupRun",
     "ScoringRule",

@@ -263,6 +263,16 @@ class ResponseScore(models.Model):
     score = models.DecimalField(max_digits=7, decimal_places=2)
     change = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     sent = models.BooleanField(default=True)
+    # How many months back the person's previous sent score of the same instrument and domain
+    # lies (12 when there is none within a year; 0 for a second score in the same month): with
+    # the team (`gap`) and anywhere in the trust (`trust_gap`), and among the scores that have a
+    # change (`change_gap`, `change_trust_gap`; empty when this one has none). They make the
+    # distinct people of any period countable from month cells: a score counts a new person
+    # for a period that starts after its previous one. Kept by `scores_recompute`.
+    gap = models.PositiveSmallIntegerField(default=12)
+    trust_gap = models.PositiveSmallIntegerField(default=12)
+    change_gap = models.PositiveSmallIntegerField(null=True, blank=True)
+    change_trust_gap = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["response", "domain"]
@@ -273,12 +283,31 @@ class ResponseScore(models.Model):
             models.CheckConstraint(
                 condition=models.Q(period__day=1), name="response_score_period_is_a_month"
             ),
+            models.CheckConstraint(
+                condition=models.Q(gap__lte=12, trust_gap__lte=12)
+                & (models.Q(change_gap__isnull=True) | models.Q(change_gap__lte=12))
+                & (models.Q(change_trust_gap__isnull=True) | models.Q(change_trust_gap__lte=12)),
+                name="response_score_gaps_within_a_year",
+            ),
         ]
         indexes = [
             # What a rollup reads: sent scores of one trust and range of months, grouped by
-            # team, instrument and domain. Trust first, so the index stays shard-local.
+            # team, instrument, domain and gaps in this order, and summed. The rollup reads the
+            # index alone (an index-only scan, streamed into the groups with no sort or hash).
+            # Trust first, so the index stays shard-local.
             models.Index(
-                fields=["trust", "period", "team", "instrument_key", "domain"],
+                fields=[
+                    "trust",
+                    "period",
+                    "team",
+                    "instrument_key",
+                    "domain",
+                    "gap",
+                    "trust_gap",
+                    "change_gap",
+                    "change_trust_gap",
+                ],
+                include=["score", "change"],
                 condition=models.Q(sent=True),
                 name="response_score_rollup_idx",
             ),

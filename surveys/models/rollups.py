@@ -125,6 +125,43 @@ class TeamPeriodScore(models.Model):
         return f"{where} {self.period_kind} {self.period_start} {self.instrument_key}/{self.domain}"
 
 
+class RollupCell(models.Model):
+    """The sent scores of one team, month, instrument and domain summed, split by how far back
+    each score's previous one lies (its gaps). Every league row is merged from these cells:
+    months, quarters and rolling years, per team and trust-wide, counts and sums added, and the
+    distinct people counted as the scores whose previous one lies before the period. A cell is
+    a deterministic function of the score rows; the rollup replaces a team-month's cells whole,
+    and the trust-wide cells of that month with them.
+    """
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="+")
+    # Empty for the trust-wide cells: every team's cells of the month folded together by the
+    # trust gaps (which `gap` and `change_gap` then hold too).
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, related_name="+")
+    period = models.DateField()
+    instrument_key = models.SlugField(max_length=60, db_index=False)
+    domain = models.SlugField(max_length=40, db_index=False)
+    gap = models.PositiveSmallIntegerField()
+    trust_gap = models.PositiveSmallIntegerField()
+    change_gap = models.PositiveSmallIntegerField(null=True, blank=True)
+    change_trust_gap = models.PositiveSmallIntegerField(null=True, blank=True)
+    responses = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=20, decimal_places=4)
+    total_squares = models.DecimalField(max_digits=24, decimal_places=4)
+    changes = models.PositiveIntegerField()
+    change_total = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    change_squares = models.DecimalField(max_digits=24, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Trust first (shard-local); then a team's (or, team empty, the trust's) months.
+            models.Index(fields=["trust", "team", "period"], name="rollup_cell_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cell {self.team_id} {self.period:%Y-%m} {self.instrument_key}/{self.domain}"
+
+
 class RollupPending(models.Model):
     """A team-period whose league rows need redoing because a response in it was sent, changed or
     withdrawn. A burst of sends leaves one row per team-period; the incremental job takes them

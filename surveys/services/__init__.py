@@ -38,7 +38,7 @@ from .rollups import (
     rollup_request,
     rollup_run_full,
 )
-from .scores import changes_recompute, rollup_mark_pending, scores_write
+from .scores import rollup_mark_pending, score_figures, scores_recompute, scores_write
 from .team_settings import team_settings_update
 from .withdrawals import response_withdraw
 
@@ -46,7 +46,6 @@ __all__ = [
     "INVITATION_ACTOR",
     "ROLLUP_COALESCE_SECONDS",
     "audit_checkin_access",
-    "changes_recompute",
     "coordinator_tell_of_checkin",
     "hash_token",
     "instrument_load",
@@ -70,6 +69,8 @@ __all__ = [
     "rollup_recompute",
     "rollup_request",
     "rollup_run_full",
+    "score_figures",
+    "scores_recompute",
     "scores_write",
     "team_settings_update",
 ]

@@ -1,10 +1,11 @@
-"""Scores one row per response and domain, the distance travelled, and the team-periods the
-league tables must redo. Called inside the transaction that sends or withdraws a response."""
+"""Scores one row per response and domain, the distance travelled, the gaps the rollup counts
+people with, and the team-periods the league tables must redo. Called inside the transaction
+that sends or withdraws a response."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from directory.models import ServiceUser, Team
@@ -12,11 +13,15 @@ from directory.models import ServiceUser, Team
 from ..models import Response, ResponseScore, RollupPending
 from .rollups import rollup_enqueue_pending
 
+# A gap of a year or more counts the same as none: no period the rollup builds is longer.
+GAP_NONE = 12
+_SCORE_FIELDS = ["change", "gap", "trust_gap", "change_gap", "change_trust_gap"]
+
 
 def scores_write(*, response: Response, scores: Mapping[str, Decimal | None]) -> None:
     """Store the sent response's scores (domains too little answered get no row), work out the
-    distance travelled of the person's scores with its team, and mark the team-periods whose
-    rows changed as pending for the rollup."""
+    distance travelled and the gaps of the person's scores, and mark the team-periods whose rows
+    changed as pending for the rollup."""
     trust_id = Team.objects.values_list("trust_id", flat=True).get(pk=response.team_id)
     key = response.instrument.key
     assert response.period is not None
@@ -35,52 +40,74 @@ def scores_write(*, response: Response, scores: Mapping[str, Decimal | None]) ->
         for domain, score in scores.items()
         if score is not None
     )
-    periods = changes_recompute(
-        person_id=response.service_user_id, team_id=response.team_id, instrument_key=key
-    )
-    rollup_mark_pending(
-        trust_id=trust_id,
-        team_id=response.team_id,
-        instrument_key=key,
-        periods={response.period, *periods},
-    )
+    touched = scores_recompute(person_id=response.service_user_id, instrument_key=key)
+    touched.add((response.team_id, response.period))
+    rollup_mark_pending(trust_id=trust_id, instrument_key=key, team_periods=touched)
 
 
-def changes_recompute(*, person_id: int, team_id: int, instrument_key: str) -> set[datetime.date]:
-    """Set `change` on the person's sent scores with the team and instrument: each score minus
-    the first sent one of its domain (by the day answered), none on that first. One read, one
-    write of the rows that differ; returns the periods of the rows that changed.
+def _months(later: datetime.date, earlier: datetime.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
 
-    The person's row is locked first, so two of their check-ins sent at once (say, one on paper
-    and one from a link) are worked out one after the other, each seeing the other's scores."""
+
+def score_figures(rows: Sequence[ResponseScore], *, recompute_change: bool = True) -> None:
+    """Set change and the four gaps on a person's scores of one instrument, given in the order
+    they were answered. Withdrawn rows are skipped (and keep what they had). A bulk load that
+    brings its own changes keeps them with `recompute_change=False`."""
+    first: dict[tuple[int, str], Decimal] = {}
+    last_seen: dict[tuple, datetime.date] = {}
+
+    def gap(scope: tuple, period: datetime.date) -> int:
+        previous = last_seen.get(scope)
+        last_seen[scope] = period
+        return GAP_NONE if previous is None else min(_months(period, previous), GAP_NONE)
+
+    # Gaps run in period order; the answering order breaks ties within a month.
+    for row in sorted((r for r in rows if r.sent), key=lambda r: r.period):
+        team_scope = (row.team_id, row.domain)
+        if recompute_change:
+            row.change = None
+            if team_scope in first:
+                row.change = row.score - first[team_scope]
+            first.setdefault(team_scope, row.score)
+        row.gap = gap(("team", *team_scope), row.period)
+        row.trust_gap = gap(("trust", row.domain), row.period)
+        has_change = row.change is not None
+        row.change_gap = gap(("change", *team_scope), row.period) if has_change else None
+        row.change_trust_gap = gap(("change-trust", row.domain), row.period) if has_change else None
+
+
+def scores_recompute(*, person_id: int, instrument_key: str) -> set[tuple[int, datetime.date]]:
+    """Redo change and gaps on the person's sent scores of the instrument (with every team):
+    one read, one write of the rows that differ. Returns the (team, period) of every row that
+    changed.
+
+    `change` is each score minus the first sent one of its domain with the same team (by the day
+    answered), none on that first. The person's row is locked first, so two of their check-ins
+    sent at once (say, one on paper and one from a link) are worked out one after the other,
+    each seeing the other's scores."""
     ServiceUser.objects.select_for_update().filter(pk=person_id).values_list("pk").first()
     rows = list(
-        ResponseScore.objects.filter(
-            service_user_id=person_id, team_id=team_id, instrument_key=instrument_key
-        )
+        ResponseScore.objects.filter(service_user_id=person_id, instrument_key=instrument_key)
         .order_by("response__completed_on", "response__submitted_at", "response_id")
-        .only("pk", "domain", "score", "change", "sent", "period")
+        .only("pk", "team_id", "domain", "score", "sent", "period", *_SCORE_FIELDS)
     )
-    first: dict[str, Decimal] = {}
-    changed = []
-    for row in rows:
-        if not row.sent:
-            continue
-        change: Decimal | None = None
-        if row.domain in first:
-            change = row.score - first[row.domain]
-        else:
-            first[row.domain] = row.score
-        if change != row.change:
-            row.change = change
-            changed.append(row)
+    before = {row.pk: tuple(getattr(row, name) for name in _SCORE_FIELDS) for row in rows}
+    score_figures(rows)
+    changed = [
+        row
+        for row in rows
+        if row.sent and tuple(getattr(row, name) for name in _SCORE_FIELDS) != before[row.pk]
+    ]
     if changed:
-        ResponseScore.objects.bulk_update(changed, ["change"])
-    return {row.period for row in changed}
+        ResponseScore.objects.bulk_update(changed, _SCORE_FIELDS)
+    return {(row.team_id, row.period) for row in changed}
 
 
 def rollup_mark_pending(
-    *, trust_id: int, team_id: int, instrument_key: str, periods: Iterable[datetime.date]
+    *,
+    trust_id: int,
+    instrument_key: str,
+    team_periods: Iterable[tuple[int, datetime.date]],
 ) -> None:
     """Upsert one pending row per team-period, however many sends land in it: the incremental
     rollup takes them all in one go."""
@@ -89,7 +116,7 @@ def rollup_mark_pending(
             RollupPending(
                 trust_id=trust_id, team_id=team_id, period=period, instrument_key=instrument_key
             )
-            for period in sorted(set(periods))
+            for team_id, period in sorted(set(team_periods))
         ],
         update_conflicts=True,
         unique_fields=["trust", "team", "period", "instrument_key"],

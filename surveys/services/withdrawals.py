@@ -20,7 +20,7 @@ from ..choices import ResponseStatus
 from ..models import Response, ResponseScore
 from ..permissions import can_withdraw
 from .access import audit_checkin_access
-from .scores import changes_recompute, rollup_mark_pending
+from .scores import rollup_mark_pending, scores_recompute
 
 
 @transaction.atomic
@@ -51,15 +51,13 @@ def response_withdraw(
     locked.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     ResponseScore.objects.filter(response=locked).update(sent=False)
     key = locked.instrument.key
-    periods = changes_recompute(
-        person_id=locked.service_user_id, team_id=locked.team_id, instrument_key=key
-    )
+    touched = scores_recompute(person_id=locked.service_user_id, instrument_key=key)
     assert locked.period is not None
+    touched.add((locked.team_id, locked.period))
     rollup_mark_pending(
         trust_id=Team.objects.values_list("trust_id", flat=True).get(pk=locked.team_id),
-        team_id=locked.team_id,
         instrument_key=key,
-        periods={locked.period, *periods},
+        team_periods=touched,
     )
     audit_checkin_access(
         audit=audit,

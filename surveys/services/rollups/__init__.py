@@ -5,9 +5,10 @@ every way of computing it (a full recompute in batches, the incremental update o
 team-periods, the nightly run, two at once, a rerun after a killed worker) leaves the identical
 table. How:
 
-- On PostgreSQL one statement per batch: the scores of one trust and range of months are bucketed
-  into months, quarters and rolling 12 months, grouped (team rows and the trust-wide row in one
-  pass, by GROUPING SETS), the figures worked out in exact numerics, upserted on the unique keys,
+- On PostgreSQL the scores are summed once into month cells (`RollupCell`, one pass over the
+  scores for a full run; the pending team-months alone for an incremental one), and each batch's
+  league rows are merged from the cells in one statement: months, quarters, rolling years, team
+  and trust-wide rows, the figures worked out in exact numerics, upserted on the unique keys,
   and the rows of the batch's range that were not produced (everything withdrawn) deleted.
 - Elsewhere (SQLite, the embedded default) one GROUP BY query per batch through the ORM, the
   figures from `surveys.statistics` in exact decimals, rows replaced delete-then-insert (Django
@@ -35,10 +36,11 @@ from directory.models import Trust, User
 
 from ...choices import RollupKind, RollupStatus
 from ...models import ResponseScore, RollupPending, RollupRun
+from .cells import cells_rebuild_months, cells_rebuild_team_months
 from .periods import Span, quarter_of
 from .portable import _rollup_span_portable, figures
 from .quantile import T_TABLE_MAX_DF, t_975, t_table
-from .sql import _LOCK_NAMESPACE, _rollup_span_sql
+from .sql import _rollup_span_sql, lock_trusts
 
 __all__ = [
     "ROLLUP_BATCH_MONTHS",
@@ -62,10 +64,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Months per batch of a full recompute: one calendar quarter, so each quarter's row is computed
-# once. A batch reads 14 months of one trust's scores (the rolling 12-month rows need the 11
-# months before it) through the partial rollup index: about 0.2 s per 100k scores on PostgreSQL.
-ROLLUP_BATCH_MONTHS = 3
+# Months per batch of a full recompute, cut at quarter ends so each quarter's row is computed
+# once. On PostgreSQL a batch merges one trust's cells of those months and the 11 before them
+# (for the rolling rows), whatever the number of scores: longer batches read fewer months twice.
+ROLLUP_BATCH_MONTHS = 48
 # How long a burst of sends is gathered before the one incremental update runs.
 ROLLUP_COALESCE_SECONDS = 30
 # A "recompute now" still queued or running after this long is taken to have died with its
@@ -96,9 +98,7 @@ def rollup_span(
     else:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, span.trust_id]
-                )
+                lock_trusts(cursor, [span.trust_id])
         _rollup_span_portable(span, now=now, threshold=threshold)
 
 
@@ -147,6 +147,11 @@ def rollup_recompute(
         )
     done = 0
     try:
+        if _use_sql(portable):
+            # Every score of the months, summed into cells in one pass: the one statement that
+            # reads them all. The batches below merge league rows from the cells.
+            with transaction.atomic():
+                cells_rebuild_months(trust_ids, month_of(first_period), month_of(last_period))
         for trust_id in trust_ids:
             for first, last in batches:
                 with transaction.atomic():
@@ -221,6 +226,8 @@ def rollup_pending_apply(*, portable: bool | None = None) -> int:
         by_trust[trust_id].append((team_id, period))
     now = timezone.now()
     for trust_id, marks in sorted(by_trust.items()):
+        if _use_sql(portable):
+            cells_rebuild_team_months(trust_id, sorted(set(marks)))
         months = [period for _, period in marks]
         first, last = min(months), max(months)
         rollup_span(

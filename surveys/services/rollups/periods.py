@@ -55,6 +55,11 @@ class Span:
     def source_last(self) -> datetime.date:
         return max(add_months(self.quarter_last, 2), self.rolling_last)
 
+    @property
+    def source_end(self) -> datetime.date:
+        """The first day after the last month the span reads."""
+        return add_months(self.source_last, 1)
+
     def owned_rows(self) -> Q:
         """The rollup rows this span replaces."""
         kinds = (
