@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LISTS = "tests/test_who_is_listed.py"
 STALE = "tests/careplans/test_stale_edits.py"
 DATES = "tests/test_date_boundaries.py"
+BAD_INPUT = "tests/site/test_bad_input.py"
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,41 @@ MUTANTS = [
         "    today = trust_today()\n    if completed_on is None",
         "    today = timezone.now().date()\n    if completed_on is None",
         DATES,
+    ),
+    Mutant(
+        "people born more than 120 years ago are taken",
+        "common/validators.py",
+        "OLDEST_AGE_YEARS = 120",
+        "OLDEST_AGE_YEARS = 130",
+        BAD_INPUT,
+    ),
+    Mutant(
+        "the right-to-left override is let through",
+        "common/validators.py",
+        '_BIDI = "\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"',
+        '_BIDI = "\\u200e\\u200f\\u2066-\\u2069"',
+        BAD_INPUT,
+    ),
+    Mutant(
+        "plan dates have no upper bound",
+        "common/validators.py",
+        "elif value > last:",
+        "elif value > last.replace(year=9999):",
+        BAD_INPUT,
+    ),
+    Mutant(
+        "a comment lands on a closed plan",
+        "careplans/services/agreement.py",
+        'status == PlanStatus.CLOSED:\n        raise ValidationError("This plan is closed, so',
+        "status == 'never':\n        raise ValidationError(\"This plan is closed, so",
+        BAD_INPUT,
+    ),
+    Mutant(
+        "a key sent again with different answers is quietly taken as a retry",
+        "surveys/services/responses.py",
+        '"answers": stored != dict(request.answers),',
+        '"answers": False,',
+        BAD_INPUT,
     ),
 ]
 

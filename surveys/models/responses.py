@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from common.fields import FreeTextField
 from directory.models import ServiceUser, Team
 
 from ..choices import Channel, ResponseStatus
@@ -149,7 +150,7 @@ class Response(models.Model):
         related_name="+",
         help_text="Who withdrew the sent check-in, for example as entered in error.",
     )
-    withdrawal_reason = models.TextField(blank=True)
+    withdrawal_reason = FreeTextField(blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-started_at"]
@@ -159,6 +160,10 @@ class Response(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(channel__in=Channel.values), name="response_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(idempotency_key=uuid.UUID(int=0)),
+                name="response_idempotency_key_not_nil",
             ),
             models.CheckConstraint(
                 condition=models.Q(status=ResponseStatus.DRAFT)
