@@ -18,6 +18,7 @@ LISTS = "tests/test_who_is_listed.py"
 STALE = "tests/careplans/test_stale_edits.py"
 DATES = "tests/test_date_boundaries.py"
 BAD_INPUT = "tests/site/test_bad_input.py"
+INSTRUMENT_FILES = "tests/surveys/test_instrument_file_safety.py"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,27 @@ MUTANTS = [
         '"answers": stored != dict(request.answers),',
         '"answers": False,',
         BAD_INPUT,
+    ),
+    Mutant(
+        "YAML aliases are expanded",
+        "surveys/instrument_files/reading.py",
+        "if self.check_event(yaml.AliasEvent):",
+        "if False:",
+        INSTRUMENT_FILES,
+    ),
+    Mutant(
+        "NaN and Infinity pass into a lookup table",
+        "surveys/instrument_files/rules.py",
+        "if isinstance(reported, float) and not math.isfinite(reported):",
+        "if False:",
+        INSTRUMENT_FILES,
+    ),
+    Mutant(
+        "an item left out for its own problem makes its domain look short",
+        "surveys/instrument_files/checked.py",
+        "return domain not in self.unsure_domains and not self.item_without_domain",
+        "return True",
+        INSTRUMENT_FILES,
     ),
 ]
 

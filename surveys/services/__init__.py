@@ -12,7 +12,7 @@ The names below are the public ones: callers write `from surveys import services
 
 from .access import INVITATION_ACTOR, audit_checkin_access
 from .emails import coordinator_tell_of_checkin, invitation_email
-from .instruments import instrument_load
+from .instruments import instrument_load, instrument_load_refusal
 from .invitations import (
     hash_token,
     invitation_create,
@@ -50,6 +50,7 @@ __all__ = [
     "coordinator_tell_of_checkin",
     "hash_token",
     "instrument_load",
+    "instrument_load_refusal",
     "instrument_specs",
     "invitation_create",
     "invitation_email",
