@@ -19,6 +19,7 @@ STALE = "tests/careplans/test_stale_edits.py"
 DATES = "tests/test_date_boundaries.py"
 BAD_INPUT = "tests/site/test_bad_input.py"
 INSTRUMENT_FILES = "tests/surveys/test_instrument_file_safety.py"
+LINKS = "tests/surveys/test_link_binding.py"
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,20 @@ MUTANTS = [
         "return domain not in self.unsure_domains and not self.item_without_domain",
         "return True",
         INSTRUMENT_FILES,
+    ),
+    Mutant(
+        "a second browser goes on with a link another started",
+        "surveys/services/invitations.py",
+        "elif not invitation_held_by(locked, browser_key):",
+        "elif False:",
+        LINKS,
+    ),
+    Mutant(
+        "a link's check-in is sent after the link expired",
+        "surveys/services/responses.py",
+        "        response.invitation_id is not None\n        and Invitation",
+        "        False\n        and Invitation",
+        LINKS,
     ),
 ]
 

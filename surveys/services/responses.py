@@ -224,6 +224,16 @@ def response_submit(
         raise ValidationError("This check-in could not be found. Start it again.")
     if response.status == ResponseStatus.SUBMITTED:
         return response, False
+    if (
+        response.invitation_id is not None
+        and Invitation.objects.filter(
+            pk=response.invitation_id, expires_at__lte=timezone.now()
+        ).exists()
+    ):
+        raise ValidationError(
+            "This link expired before the check-in was sent, so it was not sent. Ask your care "
+            "team for a new link."
+        )
     completed = _check_completed_on(response, completed_on or response.completed_on)
     _score_and_close(response, completed_on=completed, now=timezone.now())
     audit_checkin_access(
