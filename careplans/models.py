@@ -3,9 +3,13 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from common.dates import in_trust_zone
+from common.fields import FreeTextField, NameField
+from common.validators import plan_date_errors
 from directory.models import ServiceUser, Trust
 
 from .choices import (
@@ -107,25 +111,23 @@ class RecoveryPlan(models.Model):
     )
 
     # About me
-    what_matters = models.TextField("What matters to me", blank=True)
-    strengths = models.TextField("My strengths", blank=True)
-    hopes = models.TextField("My hopes", blank=True)
+    what_matters = FreeTextField("What matters to me", blank=True)
+    strengths = FreeTextField("My strengths", blank=True)
+    hopes = FreeTextField("My hopes", blank=True)
     about_revision = models.PositiveIntegerField(default=1)
     # Keeping well
-    stay_well = models.TextField("Things I do to stay well", blank=True)
-    set_backs = models.TextField("What tends to set me back", blank=True)
-    early_signs = models.TextField("Early warning signs", blank=True)
-    early_signs_actions = models.TextField(
-        "What I and others should do when they appear", blank=True
-    )
+    stay_well = FreeTextField("Things I do to stay well", blank=True)
+    set_backs = FreeTextField("What tends to set me back", blank=True)
+    early_signs = FreeTextField("Early warning signs", blank=True)
+    early_signs_actions = FreeTextField("What I and others should do when they appear", blank=True)
     keeping_well_revision = models.PositiveIntegerField(default=1)
     # Crisis and contingency
-    crisis_helps = models.TextField("What helps in a crisis", blank=True)
-    crisis_unhelpful = models.TextField("What does not help", blank=True)
-    practical_arrangements = models.TextField(
+    crisis_helps = FreeTextField("What helps in a crisis", blank=True)
+    crisis_unhelpful = FreeTextField("What does not help", blank=True)
+    practical_arrangements = FreeTextField(
         "Practical arrangements", blank=True, help_text="Children, pets, bills, home."
     )
-    treatment_preferences = models.TextField("Treatment preferences", blank=True)
+    treatment_preferences = FreeTextField("Treatment preferences", blank=True)
     crisis_revision = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -160,6 +162,14 @@ class RecoveryPlan(models.Model):
         return self.review_state(today).shown_status
 
 
+def check_plan_dates(plan: RecoveryPlan | None, **dates: datetime.date | None) -> None:
+    """Refuse, by field, dates outside the window of `plan` (`common.validators`)."""
+    created = plan.created_at if plan is not None else None
+    started = in_trust_zone(created).date() if created is not None else None
+    if errors := plan_date_errors(dates, started=started):
+        raise ValidationError(errors)
+
+
 class Goal(models.Model):
     """Something the person wants for their life, in their words, with the steps towards it."""
 
@@ -167,8 +177,8 @@ class Goal(models.Model):
     plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="goals")
     position = models.PositiveIntegerField(default=0)
     life_area = models.CharField(max_length=32, choices=LifeArea.choices)
-    description = models.TextField("The goal, in the person's words")
-    why_it_matters = models.TextField("Why it matters", blank=True)
+    description = FreeTextField("The goal, in the person's words")
+    why_it_matters = FreeTextField("Why it matters", blank=True)
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED
@@ -195,6 +205,9 @@ class Goal(models.Model):
     def __str__(self) -> str:
         return self.description[:60]
 
+    def clean(self) -> None:
+        check_plan_dates(self.plan if self.plan_id else None, target_date=self.target_date)
+
 
 class GoalStep(models.Model):
     """One step towards a goal: what, who does it, by when, and when it was done."""
@@ -202,7 +215,7 @@ class GoalStep(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField(default=0)
-    what = models.TextField("What")
+    what = FreeTextField("What")
     who = models.CharField(max_length=24, choices=StepWho.choices)
     by_when = models.DateField("By when", null=True, blank=True)
     done_on = models.DateField("Done on", null=True, blank=True)
@@ -219,6 +232,10 @@ class GoalStep(models.Model):
     def __str__(self) -> str:
         return self.what[:60]
 
+    def clean(self) -> None:
+        plan = self.goal.plan if self.goal_id else None
+        check_plan_dates(plan, by_when=self.by_when, done_on=self.done_on)
+
 
 class CrisisContact(models.Model):
     """Who to call in a crisis, and when: shown first whenever the plan is opened."""
@@ -226,10 +243,10 @@ class CrisisContact(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="crisis_contacts")
     position = models.PositiveIntegerField(default=0)
-    name = models.CharField(max_length=200)
-    relationship = models.CharField("Relationship or service", max_length=200)
-    phone = models.CharField("Phone number", max_length=40)
-    when_to_call = models.TextField("When to call", blank=True)
+    name = NameField(max_length=200)
+    relationship = NameField("Relationship or service", max_length=200)
+    phone = NameField("Phone number", max_length=40)
+    when_to_call = FreeTextField("When to call", blank=True)
     revision = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -244,10 +261,10 @@ class Supporter(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="supporters")
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     kind = models.CharField("Who they are", max_length=16, choices=SupporterKind.choices)
-    relationship = models.CharField(max_length=200, blank=True)
-    contact = models.CharField("Phone or email", max_length=200, blank=True)
+    relationship = NameField(max_length=200, blank=True)
+    contact = NameField("Phone or email", max_length=200, blank=True)
     shared_parts = models.JSONField(
         default=list, blank=True, help_text="The plan parts the person agrees to share."
     )
@@ -296,7 +313,7 @@ class PlanComment(models.Model):
     plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="comments")
     part = models.CharField(max_length=16, choices=PlanPart.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField()
+    text = FreeTextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -326,7 +343,7 @@ class PlanVersion(models.Model):
         help_text="Who pressed agree, or who recorded agreement given in person.",
     )
     method = models.CharField(max_length=16, choices=AgreementMethod.choices)
-    note = models.TextField(blank=True)
+    note = FreeTextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -342,13 +359,16 @@ class PlanVersion(models.Model):
     def __str__(self) -> str:
         return f"Version {self.number} of {self.plan}"
 
+    def clean(self) -> None:
+        check_plan_dates(self.plan if self.plan_id else None, agreed_on=self.agreed_on)
+
 
 class PlanReview(models.Model):
     """A review of the plan with the person: what was said, each goal's new rating, what next."""
 
     plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="reviews")
     reviewed_on = models.DateField()
-    summary = models.TextField()
+    summary = FreeTextField()
     ratings = models.JSONField(default=dict, blank=True, help_text="Goal id to 1-10 rating.")
     next_review_on = models.DateField()
     recorded_by = models.ForeignKey(
@@ -367,3 +387,10 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.plan} on {self.reviewed_on}"
+
+    def clean(self) -> None:
+        check_plan_dates(
+            self.plan if self.plan_id else None,
+            reviewed_on=self.reviewed_on,
+            next_review_on=self.next_review_on,
+        )

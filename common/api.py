@@ -22,7 +22,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .concurrency import StaleEdit
+from .concurrency import IdempotencyConflict, StaleEdit
 
 # Django's own `uuid` path converter, so the API matches ids exactly as the pages do.
 UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -66,7 +66,8 @@ def _names_a_malformed_id(context: dict[str, Any]) -> bool:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: Django's errors as API answers, then DRF's own."""
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: Django's errors as API answers (a stale edit or a
+    reused idempotency key is 409 Conflict), then DRF's own."""
     if isinstance(exc, StaleEdit):
         view = context.get("view")
         represent = getattr(view, "stale_representation", None)
@@ -77,6 +78,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
         return Response(
             {"detail": STALE_DETAIL, "current": current}, status=status.HTTP_409_CONFLICT
+        )
+    if isinstance(exc, IdempotencyConflict):
+        return Response(
+            {"detail": str(exc), "conflicts": exc.conflicts}, status=status.HTTP_409_CONFLICT
         )
     if isinstance(exc, DjangoValidationError):
         exc = Http404() if _names_a_malformed_id(context) else ValidationError(field_errors(exc))

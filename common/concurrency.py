@@ -45,3 +45,12 @@ def compare_and_set(
         raise StaleEdit(current)
     obj.refresh_from_db()
     return True
+
+
+class IdempotencyConflict(Exception):
+    """A request repeated a key that was already used for a different request: the stored one
+    stands, and `conflicts` names what differs (the API answers 409)."""
+
+    def __init__(self, message: str, *, conflicts: list[str]) -> None:
+        super().__init__(message)
+        self.conflicts = conflicts

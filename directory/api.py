@@ -12,6 +12,8 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.validators import validate_date_of_birth, validate_name
+
 from .audit import AuditedRequestMixin
 from .models import ServiceUser, Team, User
 from .nhs_number import normalise_nhs_number, validate_nhs_number
@@ -66,12 +68,12 @@ class ServiceUserSerializer(serializers.ModelSerializer):
 
 class ServiceUserCreateSerializer(serializers.Serializer):
     nhs_number = serializers.CharField(max_length=14, help_text="10 digits; spaces allowed.")
-    given_name = serializers.CharField(max_length=100)
-    family_name = serializers.CharField(max_length=100)
+    given_name = serializers.CharField(max_length=100, validators=[validate_name])
+    family_name = serializers.CharField(max_length=100, validators=[validate_name])
     preferred_name = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default=""
+        max_length=100, required=False, allow_blank=True, default="", validators=[validate_name]
     )
-    date_of_birth = serializers.DateField()
+    date_of_birth = serializers.DateField(validators=[validate_date_of_birth])
     team = serializers.UUIDField(help_text="The id of one of your teams.")
     care_coordinator = serializers.UUIDField(required=False, allow_null=True, default=None)
 

@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from common.validators import validate_date_of_birth, validate_name
 from nhsuk_forms.forms import DateField, NhsFormHelperMixin, PublicIdChoiceField
 
 from .models import Team, User
@@ -23,12 +24,13 @@ class ServiceUserSearchForm(forms.Form):
 class ServiceUserCreateForm(NhsFormHelperMixin, forms.Form):
     submit_label = "Add person"
 
-    given_name = forms.CharField(label="First name", max_length=100)
-    family_name = forms.CharField(label="Last name", max_length=100)
+    given_name = forms.CharField(label="First name", max_length=100, validators=[validate_name])
+    family_name = forms.CharField(label="Last name", max_length=100, validators=[validate_name])
     preferred_name = forms.CharField(
         label="Preferred name",
         max_length=100,
         required=False,
+        validators=[validate_name],
         help_text="What the person likes to be called, if different from their first name.",
     )
     nhs_number = forms.CharField(
@@ -81,8 +83,5 @@ class ServiceUserCreateForm(NhsFormHelperMixin, forms.Form):
         born = self.cleaned_data["date_of_birth"]
         if born is None:
             raise ValidationError("Enter the person's date of birth.")
-        if born > datetime.date.today():
-            raise ValidationError("Date of birth must be in the past.")
-        if born.year < 1900:
-            raise ValidationError("Date of birth must be after 1900.")
+        validate_date_of_birth(born)
         return born

@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LISTS = "tests/test_who_is_listed.py"
 STALE = "tests/careplans/test_stale_edits.py"
 DATES = "tests/test_date_boundaries.py"
+BAD_INPUT = "tests/site/test_bad_input.py"
+INSTRUMENT_FILES = "tests/surveys/test_instrument_file_safety.py"
+LINKS = "tests/surveys/test_link_binding.py"
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,76 @@ MUTANTS = [
         "    today = trust_today()\n    if completed_on is None",
         "    today = timezone.now().date()\n    if completed_on is None",
         DATES,
+    ),
+    Mutant(
+        "people born more than 120 years ago are taken",
+        "common/validators.py",
+        "OLDEST_AGE_YEARS = 120",
+        "OLDEST_AGE_YEARS = 130",
+        BAD_INPUT,
+    ),
+    Mutant(
+        "the right-to-left override is let through",
+        "common/validators.py",
+        '_BIDI = "\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"',
+        '_BIDI = "\\u200e\\u200f\\u2066-\\u2069"',
+        BAD_INPUT,
+    ),
+    Mutant(
+        "plan dates have no upper bound",
+        "common/validators.py",
+        "elif value > last:",
+        "elif value > last.replace(year=9999):",
+        BAD_INPUT,
+    ),
+    Mutant(
+        "a comment lands on a closed plan",
+        "careplans/services/agreement.py",
+        'status == PlanStatus.CLOSED:\n        raise ValidationError("This plan is closed, so',
+        "status == 'never':\n        raise ValidationError(\"This plan is closed, so",
+        BAD_INPUT,
+    ),
+    Mutant(
+        "a key sent again with different answers is quietly taken as a retry",
+        "surveys/services/responses.py",
+        '"answers": stored != dict(request.answers),',
+        '"answers": False,',
+        BAD_INPUT,
+    ),
+    Mutant(
+        "YAML aliases are expanded",
+        "surveys/instrument_files/reading.py",
+        "if self.check_event(yaml.AliasEvent):",
+        "if False:",
+        INSTRUMENT_FILES,
+    ),
+    Mutant(
+        "NaN and Infinity pass into a lookup table",
+        "surveys/instrument_files/rules.py",
+        "if isinstance(reported, float) and not math.isfinite(reported):",
+        "if False:",
+        INSTRUMENT_FILES,
+    ),
+    Mutant(
+        "an item left out for its own problem makes its domain look short",
+        "surveys/instrument_files/checked.py",
+        "return domain not in self.unsure_domains and not self.item_without_domain",
+        "return True",
+        INSTRUMENT_FILES,
+    ),
+    Mutant(
+        "a second browser goes on with a link another started",
+        "surveys/services/invitations.py",
+        "elif not invitation_held_by(locked, browser_key):",
+        "elif False:",
+        LINKS,
+    ),
+    Mutant(
+        "a link's check-in is sent after the link expired",
+        "surveys/services/responses.py",
+        "        response.invitation_id is not None\n        and Invitation",
+        "        False\n        and Invitation",
+        LINKS,
     ),
 ]
 

@@ -38,6 +38,9 @@ def comment_add(
         raise ValidationError("You cannot comment on this plan.")
     if earlier := earlier_submission(PlanComment, public_id, plan=plan):
         return earlier
+    # Locked, so a comment cannot land on a plan being closed at the same moment.
+    if RecoveryPlan.objects.select_for_update().get(pk=plan.pk).status == PlanStatus.CLOSED:
+        raise ValidationError("This plan is closed, so comments can no longer be added.")
     comment = PlanComment(
         plan=plan,
         public_id=public_id or uuid.uuid4(),

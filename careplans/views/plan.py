@@ -67,7 +67,9 @@ class PlanView(PlanPageMixin, TemplateView):
             self.plan is None or self.plan.status != PlanStatus.CLOSED
         )
         context["can_agree"] = can_agree_plan_of(user, self.person)
-        context["can_comment"] = can_comment_on_plan_of(user, self.person)
+        context["can_comment"] = can_comment_on_plan_of(user, self.person) and (
+            self.plan is None or self.plan.status != PlanStatus.CLOSED
+        )
         plan = plan_of(self.person)
         context["plan"] = plan
         audit_read(self.audit, self.person)

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 
 from common.dates import trust_today
+from common.fields import NameField
 
 from ..choices import TeamKind, TeamRole, TrustRole
 from .dated import DatedQuerySet, _dated_constraints
@@ -19,7 +20,7 @@ class Trust(models.Model):
     """An NHS trust: the boundary no record crosses."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200, unique=True)
+    name = NameField(max_length=200, unique=True)
     ods_code = models.CharField(
         "ODS code",
         max_length=10,
@@ -39,7 +40,7 @@ class Team(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="teams")
-    name = models.CharField(max_length=200)
+    name = NameField(max_length=200)
     kind = models.CharField(max_length=32, choices=TeamKind.choices)
 
     class Meta:

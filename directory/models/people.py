@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from common.dates import trust_today
+from common.fields import NameField
+from common.validators import validate_date_of_birth
 
 from ..choices import CareRelationshipKind
 from ..nhs_number import format_nhs_number, normalise_nhs_number, validate_nhs_number
@@ -22,12 +24,12 @@ class ServiceUser(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="service_users")
     nhs_number = models.CharField("NHS number", max_length=10, validators=[validate_nhs_number])
-    given_name = models.CharField("First name", max_length=100)
-    family_name = models.CharField("Last name", max_length=100)
-    preferred_name = models.CharField(
+    given_name = NameField("First name", max_length=100)
+    family_name = NameField("Last name", max_length=100)
+    preferred_name = NameField(
         max_length=100, blank=True, help_text="What the person likes to be called, if different."
     )
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[validate_date_of_birth])
     team = models.ForeignKey(
         Team,
         on_delete=models.PROTECT,

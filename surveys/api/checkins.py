@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
+from common.validators import validate_fresh_key
 from directory.audit import AuditedRequestMixin
 from directory.models import ServiceUser
 from directory.permissions import acting_user
@@ -150,9 +151,21 @@ class AnswerInSerializer(serializers.Serializer):
     value = serializers.IntegerField(allow_null=True, help_text="A point of the scale; null skips.")
 
 
+class KeyConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    conflicts = serializers.ListField(
+        child=serializers.CharField(), help_text="What differs from the check-in sent first."
+    )
+
+
 class ResponseCreateSerializer(serializers.Serializer):
     idempotency_key = serializers.UUIDField(
-        help_text="Made by the caller once per check-in and sent with every retry of it."
+        help_text=(
+            "Made by the caller once per check-in (a random UUID, never the all-zero one) and "
+            "sent with every retry of it. Sending it again with different answers is refused "
+            "with 409."
+        ),
+        validators=[validate_fresh_key],
     )
     service_user = serializers.UUIDField()
     instrument = serializers.UUIDField(
@@ -182,7 +195,7 @@ class ResponseCreateSerializer(serializers.Serializer):
     create=extend_schema(
         summary="Send a complete check-in; the same idempotency key again returns it (200)",
         request=ResponseCreateSerializer,
-        responses={201: ResponseSerializer, 200: ResponseSerializer},
+        responses={201: ResponseSerializer, 200: ResponseSerializer, 409: KeyConflictSerializer},
     ),
 )
 class ResponseViewSet(

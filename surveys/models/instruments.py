@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from common.fields import FreeTextField, NameField
+
 from ..choices import DomainKind, ScoringMethod
 
 FROZEN_MESSAGE = (
@@ -25,9 +27,9 @@ class Instrument(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     key = models.SlugField(max_length=60, help_text="Stable name shared by every version.")
     version = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
-    introduction = models.TextField(blank=True)
-    licence_note = models.TextField(
+    title = NameField(max_length=200)
+    introduction = FreeTextField(blank=True)
+    licence_note = FreeTextField(
         blank=True, help_text="Who wrote the wording and on what terms the trust uses it."
     )
     active = models.BooleanField(default=True)
@@ -104,8 +106,8 @@ class Item(_FrozenWithInstrument):
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="items")
     number = models.PositiveSmallIntegerField()
-    text = models.CharField(max_length=500)
-    hint = models.CharField(max_length=300, blank=True)
+    text = NameField(max_length=500)
+    hint = NameField(max_length=300, blank=True)
     domain = models.SlugField(
         max_length=40, help_text="The domain the statement counts towards (its scoring rule's)."
     )
@@ -144,7 +146,7 @@ class ScoringRule(_FrozenWithInstrument):
         Instrument, on_delete=models.CASCADE, related_name="scoring_rules"
     )
     domain = models.SlugField(max_length=40)
-    label = models.CharField(max_length=100, blank=True, help_text="The domain's name as shown.")
+    label = NameField(max_length=100, blank=True, help_text="The domain's name as shown.")
     kind = models.CharField(max_length=12, choices=DomainKind.choices, default=DomainKind.WELLBEING)
     higher_is_better = models.BooleanField(
         default=True, help_text="Whether a higher score is an improvement (for run charts)."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from common.fields import NameField
 from directory.models import Team
 
 
@@ -14,7 +15,7 @@ class TeamProcessChange(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="process_changes")
     month = models.DateField(help_text="The first day of the first month after the change.")
-    note = models.CharField(max_length=200)
+    note = NameField(max_length=200)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from common.fields import FreeTextField
 from directory.models import ServiceUser, Team
 
 from ..choices import Channel, ResponseStatus
@@ -67,7 +68,8 @@ class Invitation(models.Model):
     """A one-time link asking a person to do a check-in, no account needed.
 
     Only a SHA-256 hash of the token is stored: the link itself is shown or sent once. It works
-    until `expires_at` and until the response it started is sent.
+    until `expires_at` and until the response it started is sent, and only in the browser that
+    started it (`browser_hash`): anyone else the link reaches is told it is in use.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -83,6 +85,12 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    browser_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A hash of the key held by the browser that started the check-in: only that "
+        "browser may go on with it. A new link clears it.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -149,7 +157,7 @@ class Response(models.Model):
         related_name="+",
         help_text="Who withdrew the sent check-in, for example as entered in error.",
     )
-    withdrawal_reason = models.TextField(blank=True)
+    withdrawal_reason = FreeTextField(blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-started_at"]
@@ -159,6 +167,10 @@ class Response(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(channel__in=Channel.values), name="response_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(idempotency_key=uuid.UUID(int=0)),
+                name="response_idempotency_key_not_nil",
             ),
             models.CheckConstraint(
                 condition=models.Q(status=ResponseStatus.DRAFT)

@@ -169,7 +169,7 @@ def checkin_status_for(
 def response_for_filling(*, public_id: Any) -> Response | None:
     """A response with what its pages show: the instrument, the person, who typed it in."""
     return (
-        Response.objects.select_related("instrument", "service_user", "entered_by")
+        Response.objects.select_related("instrument", "service_user", "entered_by", "invitation")
         .filter(public_id=public_id)
         .first()
     )

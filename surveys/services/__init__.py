@@ -12,14 +12,18 @@ The names below are the public ones: callers write `from surveys import services
 
 from .access import INVITATION_ACTOR, audit_checkin_access
 from .emails import coordinator_tell_of_checkin, invitation_email
-from .instruments import instrument_load
+from .instruments import instrument_load, instrument_load_refusal
 from .invitations import (
+    LINK_IN_USE,
     hash_token,
     invitation_create,
     invitation_email_later,
+    invitation_held_by,
     invitation_issue_link,
+    invitation_start,
     invitation_url,
     invitations_for_caseload,
+    link_actor,
 )
 from .responses import (
     instrument_specs,
@@ -44,18 +48,23 @@ from .withdrawals import response_withdraw
 
 __all__ = [
     "INVITATION_ACTOR",
+    "LINK_IN_USE",
     "ROLLUP_COALESCE_SECONDS",
     "audit_checkin_access",
     "coordinator_tell_of_checkin",
     "hash_token",
     "instrument_load",
+    "instrument_load_refusal",
     "instrument_specs",
     "invitation_create",
     "invitation_email",
     "invitation_email_later",
+    "invitation_held_by",
     "invitation_issue_link",
+    "invitation_start",
     "invitation_url",
     "invitations_for_caseload",
+    "link_actor",
     "response_record",
     "response_save_answers",
     "response_staff_details_set",

@@ -9,6 +9,18 @@ from ..instrument_files import CheckedInstrument
 from ..models import Instrument, Item, ScoringRule
 
 
+def instrument_load_refusal(*, checked: CheckedInstrument) -> str | None:
+    """Why loading `checked` would be refused as things stand, or None. A read: what
+    `load_instrument --check` adds to the file's own checks, so a file it passes loads."""
+    stored = Instrument.objects.filter(key=checked.key, version=checked.version).first()
+    if stored is not None and stored.has_responses():
+        return (
+            f"Version {checked.version} of '{checked.key}' already has responses, so it cannot "
+            f"change. Give the file version {checked.version + 1} (or higher) and load it again."
+        )
+    return None
+
+
 @transaction.atomic
 def instrument_load(*, checked: CheckedInstrument) -> tuple[Instrument, bool]:
     """Store a checked instrument file as (key, version). Returns the instrument and whether
@@ -19,11 +31,8 @@ def instrument_load(*, checked: CheckedInstrument) -> tuple[Instrument, bool]:
         .first()
     )
     created = instrument is None
-    if instrument is not None and instrument.has_responses():
-        raise ValidationError(
-            f"Version {checked.version} of '{checked.key}' already has responses, so it cannot "
-            f"change. Give the file version {checked.version + 1} (or higher) and load it again."
-        )
+    if (refusal := instrument_load_refusal(checked=checked)) is not None:
+        raise ValidationError(refusal)
     if instrument is None:
         instrument = Instrument(key=checked.key, version=checked.version)
     instrument.title = checked.title

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from common.dates import month_of
+from common.validators import validate_as, validate_name
 from directory.audit import AuditContext
 from directory.models import Team
 
@@ -24,6 +25,7 @@ def process_change_record(
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Say what changed."})
+    validate_as("note", validate_name, note)
     change, _ = TeamProcessChange.objects.update_or_create(
         team=team,
         month=month_of(month),

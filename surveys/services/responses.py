@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.concurrency import IdempotencyConflict
 from common.dates import month_of, trust_today
+from common.validators import validate_as, validate_fresh_key
 from directory.audit import AuditContext
 from directory.choices import AccessAction
 from directory.models import ServiceUser, User
@@ -221,6 +224,16 @@ def response_submit(
         raise ValidationError("This check-in could not be found. Start it again.")
     if response.status == ResponseStatus.SUBMITTED:
         return response, False
+    if (
+        response.invitation_id is not None
+        and Invitation.objects.filter(
+            pk=response.invitation_id, expires_at__lte=timezone.now()
+        ).exists()
+    ):
+        raise ValidationError(
+            "This link expired before the check-in was sent, so it was not sent. Ask your care "
+            "team for a new link."
+        )
     completed = _check_completed_on(response, completed_on or response.completed_on)
     _score_and_close(response, completed_on=completed, now=timezone.now())
     audit_checkin_access(
@@ -272,9 +285,11 @@ def response_record(
     The same idempotency key sent again returns the response already stored; under a race the
     unique constraint decides, and the loser reads the winner's row.
     """
+    validate_as("idempotency_key", validate_fresh_key, idempotency_key)
+    request = SentRequest(actor, service_user, channel, answers, completed_on, instrument)
     existing = Response.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        return _resent(existing, actor=actor, service_user=service_user, audit=audit), False
+        return _resent(existing, request=request, audit=audit), False
     instrument = instrument or instrument_for(service_user)
     if channel == Channel.SIGNED_IN:
         if roles_of(actor).service_user_id != service_user.pk:
@@ -320,7 +335,7 @@ def response_record(
         existing = Response.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
-        return _resent(existing, actor=actor, service_user=service_user, audit=audit), False
+        return _resent(existing, request=request, audit=audit), False
     audit_checkin_access(
         audit=audit,
         person=service_user,
@@ -331,22 +346,54 @@ def response_record(
     return response, True
 
 
-def _resent(
-    response: Response, *, actor: User, service_user: ServiceUser, audit: AuditContext
-) -> Response:
+class SentRequest(NamedTuple):
+    """What one call of `response_record` asked to store, to compare a retry with."""
+
+    actor: User
+    service_user: ServiceUser
+    channel: str
+    answers: Mapping[int, int | None]  # by item number
+    completed_on: datetime.date | None
+    instrument: Instrument | None
+
+
+def _resent(response: Response, *, request: SentRequest, audit: AuditContext) -> Response:
     """The stored answer to a retried key: checked, and audited as a read, since the caller is
     shown it again."""
-    _same_request(response, actor=actor, service_user=service_user)
-    audit_checkin_access(audit=audit, person=service_user, resource="check-in")
+    _same_request(response, request)
+    audit_checkin_access(audit=audit, person=request.service_user, resource="check-in")
     return response
 
 
-def _same_request(response: Response, *, actor: User, service_user: ServiceUser) -> Response:
-    """A retried key must name the same person and come from the same side."""
-    if response.service_user_id != service_user.pk or (
-        response.entered_by_id is not None and response.entered_by_id != actor.pk
+def _same_request(response: Response, request: SentRequest) -> None:
+    """A retried key must be the same request again: the same person, from the same side, with
+    the same answers. Anything else is a conflict (the stored check-in stands), never a silent
+    "already stored" that would lose the new answers."""
+    if response.service_user_id != request.service_user.pk or (
+        response.entered_by_id is not None and response.entered_by_id != request.actor.pk
     ):
-        raise ValidationError({"idempotency_key": "This key was used for another check-in."})
-    if response.status != ResponseStatus.SUBMITTED:
+        # Another person's check-in: say no more about it than that the key is taken.
+        raise IdempotencyConflict(
+            "This idempotency key was already used for another check-in. Make a new key for "
+            "each check-in.",
+            conflicts=["idempotency_key"],
+        )
+    if response.status == ResponseStatus.DRAFT:
         raise ValidationError({"idempotency_key": "This key belongs to an unsent check-in."})
-    return response
+    stored = dict(response.answers.values_list("item__number", "value"))
+    differs = {
+        "channel": response.channel != request.channel,
+        "instrument": request.instrument is not None
+        and response.instrument_id != request.instrument.pk,
+        "completed_on": request.completed_on is not None
+        and response.completed_on != request.completed_on,
+        "answers": stored != dict(request.answers),
+    }
+    conflicts = [name for name, different in differs.items() if different]
+    if conflicts:
+        raise IdempotencyConflict(
+            f"This idempotency key was already used for a check-in with a different "
+            f"{', '.join(conflicts)}. The check-in sent first is kept; make a new key to send "
+            f"another.",
+            conflicts=conflicts,
+        )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from common.validators import validate_as, validate_free_text
 from directory.audit import AuditContext
 from directory.choices import AccessAction
 from directory.models import Team, User
@@ -43,6 +44,7 @@ def response_withdraw(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the check-in is being withdrawn."})
+    validate_as("reason", validate_free_text, reason)
     locked.status = ResponseStatus.WITHDRAWN
     locked.withdrawn_at = timezone.now()
     locked.withdrawn_by = actor

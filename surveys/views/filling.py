@@ -33,23 +33,21 @@ from ..forms import QuestionsPageForm, item_field_name
 from ..models import Item, Response
 from ..permissions import can_enter_for, may_read_checkins
 from ..selectors import (
-    BUILT_IN_KEY,
     answers_by_item,
     instrument_for,
     items_in_order,
     open_draft,
     response_for_filling,
 )
-from .journey import journey_sections
+from .link_session import link_audit, may_answer
 
 ITEMS_PER_PAGE = 3
-SESSION_RESPONSES = "surveys_invitation_responses"  # drafts this browser opened from a link
 RETURN_TO_CHECK = "check"  # the only place a question page returns to, besides the next page
 
 
-# How long after sending through a link the person's own journey shows on the confirmation
+# How long after sending through a link the check-in's own result shows on the confirmation
 # page: long enough to read it, short enough that a shared computer does not keep it.
-JOURNEY_AFTER_LINK = datetime.timedelta(minutes=30)
+RESULT_AFTER_LINK = datetime.timedelta(minutes=30)
 
 
 def _response_for_filling(request: HttpRequest, public_id: Any) -> Response | HttpResponse:
@@ -59,7 +57,7 @@ def _response_for_filling(request: HttpRequest, public_id: Any) -> Response | Ht
     allowed = False
     if response is not None:
         if response.channel == Channel.INVITATION:
-            allowed = str(response.public_id) in request.session.get(SESSION_RESPONSES, [])
+            allowed = may_answer(request, response)
         elif response.channel == Channel.SIGNED_IN:
             allowed = roles_of(user).service_user_id == response.service_user_id
         elif response.channel in STAFF_CHANNELS:
@@ -90,6 +88,8 @@ class FillingMixin(AuditedRequestMixin, View):
         if isinstance(found, HttpResponse):
             return found
         self.response_obj = found
+        if found.invitation is not None:  # the person through their link, told apart by browser
+            self._audit_context = link_audit(request, found.invitation)
         if found.status == ResponseStatus.SUBMITTED and self.draft_only:
             return redirect("surveys:done", public_id=found.public_id)
         self.items = items_in_order(found.instrument)
@@ -287,27 +287,36 @@ class DoneView(FillingMixin, TemplateView):
         roles = roles_of(self.request.user)
         person = self.response_obj.service_user
         sent_at = self.response_obj.submitted_at
-        just_sent = sent_at is not None and timezone.now() - sent_at < JOURNEY_AFTER_LINK
+        just_sent = sent_at is not None and timezone.now() - sent_at < RESULT_AFTER_LINK
         if (
             self.response_obj.channel == Channel.INVITATION
             and not self.request.user.is_authenticated
             and just_sent
         ):
-            # The person who just answered through their own link sees how their answers have
-            # changed, in this browser session only; nothing names them on the page.
+            # Through a link, this check-in's own result and nothing more: never the person's
+            # history, which a link (forwarded, or left open on a shared computer) must not
+            # open. Nothing names them on the page.
             services.audit_checkin_access(
-                person=person, resource="check-in journey", audit=self.audit
+                person=person, resource="check-in result", audit=self.audit
             )
-            context["sections"] = journey_sections(person)
-            context["built_in_key"] = BUILT_IN_KEY
-            context["own"] = True
-            context["show_journey"] = True
+            context["result"] = _result_of(self.response_obj)
+            context["show_result"] = True
         context["journey_href"] = (
             reverse("surveys:journey", kwargs={"public_id": person.public_id})
             if roles.service_user_id == person.pk or self.response_obj.channel in STAFF_CHANNELS
             else ""
         )
         return context
+
+
+def _result_of(response: Response) -> list[tuple[str, Any]]:
+    """(domain as shown, score) of one sent check-in, in the instrument's order."""
+    scores = {row.domain: row.score for row in response.scores.all()}
+    return [
+        (rule.display_label, scores[rule.domain])
+        for rule in response.instrument.scoring_rules.order_by("pk")
+        if rule.domain in scores
+    ]
 
 
 class StartView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):

@@ -80,7 +80,7 @@ def test_bad_answers_and_hidden_people_are_refused(world):
     )
 
 
-def test_a_key_reused_for_another_person_is_refused(world):
+def test_a_key_reused_for_another_person_is_a_conflict_that_names_no_one(world):
     key = uuid.uuid4()
     api_for(world.user("service_user")).post(
         reverse("api:checkin-list"), _body(world, key), format="json"
@@ -90,8 +90,10 @@ def test_a_key_reused_for_another_person_is_refused(world):
     reply = api_for(world.user("team_leader")).post(
         reverse("api:checkin-list"), other, format="json"
     )
-    assert reply.status_code == 400
-    assert "idempotency_key" in reply.json()
+    assert reply.status_code == 409
+    assert reply.json()["conflicts"] == ["idempotency_key"]
+    assert "Samira" not in reply.content.decode()
+    assert Response.objects.count() == 1
 
 
 def test_list_is_scoped_and_bounded(world, django_assert_max_num_queries):

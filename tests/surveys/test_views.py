@@ -319,7 +319,8 @@ def test_the_team_settings_page_is_never_stored(world, client_for):
     assert "no-store" in client.get(url)["Cache-Control"]
 
 
-def test_after_a_link_check_in_the_journey_shows_for_half_an_hour_only(world, client):
+def test_after_a_link_check_in_only_its_own_result_shows_for_half_an_hour(world, client):
+    earlier = sent_response(world.person, on=trust_today() - datetime.timedelta(days=90))
     invitation = services.invitation_create(
         actor=world.user("care_coordinator"),
         audit=audit_as(world.user("care_coordinator")),
@@ -333,6 +334,12 @@ def test_after_a_link_check_in_the_journey_shows_for_half_an_hour_only(world, cl
     )
     client.post(link)
     response = Response.objects.get(invitation=invitation)
+    for page in range(1, 7):  # 16 statements, 3 a page, all answered "4"
+        numbers = range(page * 3 - 2, min(page * 3, 16) + 1)
+        client.post(
+            reverse("surveys:fill", kwargs={"public_id": response.public_id, "page": page}),
+            {f"item_{n}": "4" for n in numbers},
+        )
     client.post(
         reverse("surveys:submit", kwargs={"public_id": response.public_id}),
         {"idempotency_key": str(response.idempotency_key)},
@@ -345,7 +352,9 @@ def test_after_a_link_check_in_the_journey_shows_for_half_an_hour_only(world, cl
     )
     later = client.get(done).content.decode()
 
-    assert "How your answers have changed" in straight_after
+    assert "Your scores from this check-in" in straight_after
+    assert "How your answers have changed" not in straight_after
+    assert f"{earlier.completed_on:%-d %b %Y}" not in straight_after
     assert world.person.family_name not in straight_after
-    assert "How your answers have changed" not in later
+    assert "Your scores from this check-in" not in later
     assert "Check-in sent" in later
