@@ -48,7 +48,7 @@ def fill_gaps_and_cells(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0007_access_event_staff_access"),
-        ("surveys", "0010_fewer_score_indexes"),
+        ("surveys", "0012_invitation_bound_to_one_browser"),
     ]
 
     operations = [
