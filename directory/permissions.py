@@ -114,14 +114,14 @@ _TEAM_ROLE, _TRUST_ROLE, _SERVICE_USER = "team", "trust", "person"
 def _role_rows(user: User) -> QuerySet:
     """(kind, id, role) rows for the user's team roles, trust roles and service-user record,
     as one UNION ALL: three lookups in a single round trip."""
-    text = CharField()
+    text: CharField = CharField()
     team_roles = memberships_in_force(user=user).values_list(
         Value(_TEAM_ROLE, output_field=text), "team_id", "role"
     )
     trust_roles = trust_roles_in_force(user=user).values_list(
         Value(_TRUST_ROLE, output_field=text), "trust_id", "role"
     )
-    record = ServiceUser.objects.filter(user=user, trust_id=user.trust_id).values_list(
+    record = ServiceUser.objects.filter(user=user, trust=user.trust_id).values_list(
         Value(_SERVICE_USER, output_field=text), "pk", Value("", output_field=text)
     )[:1]
     return team_roles.order_by().union(trust_roles.order_by(), record, all=True)

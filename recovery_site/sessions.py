@@ -25,7 +25,7 @@ class SessionStore(DatabaseSessionStore):
     stored_expiry: datetime.datetime | None = None
 
     def _get_session_from_db(self) -> Session | None:
-        session = super()._get_session_from_db()
+        session = super()._get_session_from_db()  # type: ignore[misc]  # not in the stubs
         self.stored_expiry = session.expire_date if session is not None else None
         return session
 

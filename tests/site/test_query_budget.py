@@ -12,6 +12,7 @@ import datetime
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -91,7 +92,7 @@ def _api(user) -> APIClient:
     return client
 
 
-def _get(role: str, url: Callable[[object], str], *, api: bool = False):
+def _get(role: str, url: Callable[[Any], str], *, api: bool = False):
     def run(world):
         user = world.user(role)
         client = _api(user) if api else _web(user)

@@ -1,6 +1,7 @@
 """Signing in and out, throttling, idle sessions, security headers, health."""
 
 import re
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -121,7 +122,7 @@ def test_the_demo_sign_in_page_does_not_exist_outside_the_embedded_default(clien
     assert client.get("/demo/sign-in-as/").status_code == 404
 
 
-def test_health_reuses_one_broker_connection(client, db, settings):
+def test_health_reuses_one_broker_connection(client, db, settings, monkeypatch):
     # Given a broker in use, when the health check is asked twice, then the second call reuses
     # the pooled connection rather than opening another one.
     import redis
@@ -136,13 +137,13 @@ def test_health_reuses_one_broker_connection(client, db, settings):
         opened.append(self)
         return original(self)
 
-    redis.connection.Connection._connect = counting_connect
+    monkeypatch.setattr(redis.connection.Connection, "_connect", counting_connect)
     try:
         first = client.get(reverse("health"))
         second = client.get(reverse("health"))
     finally:
-        redis.connection.Connection._connect = original
-        app.pool.force_close_all()
+        pool: Any = app.pool
+        pool.force_close_all()
 
     assert first.json()["broker"] == "ok"
     assert second.json()["broker"] == "ok"
