@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -27,7 +27,7 @@ from rest_framework.response import Response
 
 from common.concurrency import StaleEdit
 from directory.audit import AuditedRequestMixin
-from directory.models import ServiceUser
+from directory.models import COORDINATOR_ID_TODAY, ServiceUser, coordinator_id_today
 from directory.permissions import acting_user
 from directory.services import access_record, access_records
 
@@ -42,7 +42,7 @@ from .permissions import (
 )
 from .selectors import plan_list
 from .services import RESOURCE
-from .versions import plan_with_parts
+from .versions import plan_parts, plan_with_parts
 
 API_PARTS = {"about": "about", "keeping-well": "keeping_well", "crisis": "crisis"}
 
@@ -209,14 +209,22 @@ class PlanViewSet(
             return dict(GoalWriteSerializer(current).data) | {"revision": current.revision}
         return _part(cast(RecoveryPlan, current), API_PARTS[self.kwargs["part"]])
 
-    def _plan(self, public_id: Any, *, write: bool = False) -> RecoveryPlan:
+    def _plan(self, public_id: Any, *, write: bool = False, parts: bool = True) -> RecoveryPlan:
+        """The plan asked for, if allowed; with its goals, contacts and supporters unless a
+        write that reads them only for its answer (`parts=False`: prefetch them after)."""
         if not (may_write_plans if write else may_read_plans)(self.request.user):
             raise PermissionDenied
-        plan = (
-            plan_with_parts(RecoveryPlan.objects.select_related("service_user"))
-            .filter(public_id=public_id)
-            .first()
+        plans = RecoveryPlan.objects.select_related("service_user").annotate(
+            # the person's care coordinator today, read with the plan for the permission check
+            **{f"service_user_{COORDINATOR_ID_TODAY}": coordinator_id_today("service_user_id")}
         )
+        plan = (plan_with_parts(plans) if parts else plans).filter(public_id=public_id).first()
+        if plan is not None:
+            setattr(
+                plan.service_user,
+                COORDINATOR_ID_TODAY,
+                getattr(plan, f"service_user_{COORDINATOR_ID_TODAY}"),
+            )
         if plan is None or not can_view_plan_of(self.request.user, plan.service_user):
             raise Http404
         if write and not can_edit_plan_of(self.request.user, plan.service_user):
@@ -279,7 +287,7 @@ class PlanViewSet(
         url_name="part",
     )
     def part(self, request: Request, public_id: Any = None, part: str = "") -> Response:
-        plan = self._plan(public_id, write=True)
+        plan = self._plan(public_id, write=True, parts=False)
         incoming = PartUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         name = API_PARTS[part]
@@ -296,7 +304,9 @@ class PlanViewSet(
             # The 409 carries the saved text, so it is a read of the plan.
             access_record(audit=self.audit, service_user=plan.service_user, resource=RESOURCE)
             raise
-        return Response(PlanSerializer(self._plan(public_id)).data)
+        # The service has read the saved plan back; its parts are read once, for the answer.
+        prefetch_related_objects([plan], *plan_parts())
+        return Response(PlanSerializer(plan).data)
 
     @extend_schema(
         summary="Add a goal",

@@ -67,13 +67,18 @@ def field_label(name: str) -> str:
     return str(getattr(field, "verbose_name", name))
 
 
-def plan_with_parts(plan_queryset):
+def plan_parts() -> list[Prefetch | str]:
     """The prefetches a whole plan needs: four queries whatever its size."""
-    return plan_queryset.prefetch_related(
+    return [
         Prefetch("goals", queryset=Goal.objects.prefetch_related("steps")),
         "crisis_contacts",
         "supporters",
-    )
+    ]
+
+
+def plan_with_parts(plan_queryset):
+    """A plan queryset with `plan_parts` prefetched."""
+    return plan_queryset.prefetch_related(*plan_parts())
 
 
 def plan_snapshot(plan: RecoveryPlan) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404, HttpRequest
 
 from .choices import CareRelationshipKind, TeamRole, TrustRole
@@ -107,8 +107,28 @@ def trust_roles_in_force(
     return grants
 
 
+# In the one query `roles_of` makes, what kind of row each part of the union is.
+_TEAM_ROLE, _TRUST_ROLE, _SERVICE_USER = "team", "trust", "person"
+
+
+def _role_rows(user: User) -> QuerySet:
+    """(kind, id, role) rows for the user's team roles, trust roles and service-user record,
+    as one UNION ALL: three lookups in a single round trip."""
+    text: CharField = CharField()
+    team_roles = memberships_in_force(user=user).values_list(
+        Value(_TEAM_ROLE, output_field=text), "team_id", "role"
+    )
+    trust_roles = trust_roles_in_force(user=user).values_list(
+        Value(_TRUST_ROLE, output_field=text), "trust_id", "role"
+    )
+    record = ServiceUser.objects.filter(user=user, trust=user.trust_id).values_list(
+        Value(_SERVICE_USER, output_field=text), "pk", Value("", output_field=text)
+    )[:1]
+    return team_roles.order_by().union(trust_roles.order_by(), record, all=True)
+
+
 def roles_of(user: User | object) -> Roles:
-    """The user's roles today, read with three queries and kept on the user for the request.
+    """The user's roles today, read with one query and kept on the user for the request.
 
     Only memberships and grants in force today count, and only those in the user's own trust.
     """
@@ -122,21 +142,22 @@ def roles_of(user: User | object) -> Roles:
         setattr(user, _CACHE_ATTR, NO_ROLES)
         return NO_ROLES
     by_role: dict[str, set[int]] = {role: set() for role in TeamRole.values}
-    for team_id, role in memberships_in_force(user=user).values_list("team_id", "role"):
-        by_role[role].add(team_id)
-    trust_roles = frozenset(trust_roles_in_force(user=user).values_list("role", flat=True))
-    service_user_id = (
-        ServiceUser.objects.filter(user=user, trust_id=user.trust_id)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    trust_roles: set[str] = set()
+    service_user_id: int | None = None
+    for kind, row_id, role in _role_rows(user):
+        if kind == _TEAM_ROLE:
+            by_role[role].add(row_id)
+        elif kind == _TRUST_ROLE:
+            trust_roles.add(role)
+        else:
+            service_user_id = row_id
     roles = Roles(
         trust_id=user.trust_id,
         user_id=user.pk,
         coordinates_in=frozenset(by_role[TeamRole.CARE_COORDINATOR]),
         leads=frozenset(by_role[TeamRole.TEAM_LEADER]),
         peer_in=frozenset(by_role[TeamRole.PEER_SUPPORT_WORKER]),
-        trust_roles=trust_roles,
+        trust_roles=frozenset(trust_roles),
         service_user_id=service_user_id,
     )
     setattr(user, _CACHE_ATTR, roles)

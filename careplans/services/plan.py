@@ -60,7 +60,10 @@ def plan_part_update(
     cleaned = {name: (values.get(name) or "").strip() for name in fields}
     for name, value in cleaned.items():
         setattr(plan, name, value)
-    plan.full_clean(exclude=["service_user", "created_by"])
+    # The text's own rules (length, blank) checked in Python, with no query; what the database
+    # enforces (choices, revisions, unique ids) is left to it rather than checked twice here.
+    plan.clean_fields(exclude=["service_user", "created_by"])
+    plan.clean()
     current = RecoveryPlan.objects.select_for_update().get(pk=plan.pk)
     if all(getattr(current, name) == value for name, value in cleaned.items()):
         plan.refresh_from_db()

@@ -63,6 +63,9 @@ class PlanPageMixin(LoginRequiredMixin, AuditedRequestMixin):
 
     need = "read"
     plan_required = True
+    # How the page reads the plan: on its own here; with all its parts where the page shows them
+    # (read once, not once bare and again whole).
+    read_plan = staticmethod(plan_for)
     request: HttpRequest
     kwargs: dict[str, Any]
 
@@ -70,7 +73,7 @@ class PlanPageMixin(LoginRequiredMixin, AuditedRequestMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.person = get_plan_person_for(request.user, kwargs["public_id"], need=self.need)
-        self.plan: RecoveryPlan | None = plan_for(self.person)
+        self.plan: RecoveryPlan | None = self.read_plan(self.person)
         if self.plan is not None:
             self.plan.service_user = self.person
         if self.plan_required and self.plan is None:

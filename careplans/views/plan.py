@@ -57,6 +57,7 @@ class PlanView(PlanPageMixin, TemplateView):
 
     template_name = "careplans/plan_detail.html"
     plan_required = False
+    read_plan = staticmethod(plan_of)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -70,7 +71,7 @@ class PlanView(PlanPageMixin, TemplateView):
         context["can_comment"] = can_comment_on_plan_of(user, self.person) and (
             self.plan is None or self.plan.status != PlanStatus.CLOSED
         )
-        plan = plan_of(self.person)
+        plan = self.plan
         context["plan"] = plan
         audit_read(self.audit, self.person)
         if plan is None:

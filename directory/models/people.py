@@ -99,11 +99,12 @@ COORDINATOR_PREFETCH = "coordinator_relationships_today"
 COORDINATOR_ID_TODAY = "care_coordinator_id_today"
 
 
-def coordinator_id_today() -> models.Subquery:
-    """The id of each person's care coordinator today, to annotate a queryset of people."""
+def coordinator_id_today(person: str = "pk") -> models.Subquery:
+    """The id of each person's care coordinator today, to annotate a queryset of people (or of
+    rows that name a person: `person` is then that column, e.g. "service_user_id")."""
     return models.Subquery(
         CareRelationship.objects.in_force()
-        .filter(person=models.OuterRef("pk"), kind=CareRelationshipKind.CARE_COORDINATOR)
+        .filter(person=models.OuterRef(person), kind=CareRelationshipKind.CARE_COORDINATOR)
         .values("staff_id")[:1]
     )
 

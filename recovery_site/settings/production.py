@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env
+from .base import REDIS_URL, env, without_jit
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -18,6 +18,7 @@ if EMAIL_CONFIG["EMAIL_BACKEND"] != "django.core.mail.backends.smtp.EmailBackend
 vars().update(EMAIL_CONFIG)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+without_jit(DATABASES["default"])
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # X-Forwarded-Proto is believed only where a proxy sets it; without one a client could send it.

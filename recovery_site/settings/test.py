@@ -3,12 +3,13 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, env, without_jit
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop shares the thread
 
 DATABASES["default"] = env.db("DATABASE_URL", default="postgres:///recovery_care")
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+without_jit(DATABASES["default"])
 # Eager by default so unit tests run tasks in-process; the real-worker test starts its worker
 # with CELERY_TASK_ALWAYS_EAGER=false. The broker comes from REDIS_URL / CELERY_BROKER_URL.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)

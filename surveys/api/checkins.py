@@ -16,7 +16,7 @@ from rest_framework.response import Response as ApiResponse
 
 from common.validators import validate_fresh_key
 from directory.audit import AuditedRequestMixin
-from directory.models import ServiceUser
+from directory.models import COORDINATOR_ID_TODAY, ServiceUser, coordinator_id_today
 from directory.permissions import acting_user
 from directory.services import access_record, access_records
 
@@ -109,6 +109,10 @@ class ScoresField(serializers.DictField):
         super().__init__(child=serializers.DecimalField(max_digits=7, decimal_places=2), **kwargs)
 
     def to_representation(self, value: Any) -> dict[str, Any]:
+        # Just sent: the service kept what it wrote, so the answer reads nothing back.
+        written = getattr(getattr(value, "instance", None), "written_scores", None)
+        if written is not None:
+            return super().to_representation(written)
         return super().to_representation({row.domain: row.score for row in value.all()})
 
 
@@ -245,7 +249,12 @@ class ResponseViewSet(
         incoming = ResponseCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        person = ServiceUser.objects.filter(public_id=data["service_user"]).first()
+        person = (
+            ServiceUser.objects.select_related("team")
+            .annotate(**{COORDINATOR_ID_TODAY: coordinator_id_today()})
+            .filter(public_id=data["service_user"])
+            .first()
+        )
         if person is None or not can_view_checkins(request.user, person):
             raise ValidationError({"service_user": "Unknown person."})
         instrument = None

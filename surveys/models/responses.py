@@ -7,6 +7,7 @@ domain (`ResponseScore`) with what the league tables group by copied onto the ro
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -158,6 +159,10 @@ class Response(models.Model):
         help_text="Who withdrew the sent check-in, for example as entered in error.",
     )
     withdrawal_reason = FreeTextField(blank=True)
+
+    # The scores the sending service has just written, so its answer reads none back; not a
+    # column, and unset on a response read from the database.
+    written_scores: dict[str, Decimal] | None = None
 
     class Meta:
         ordering = ["-submitted_at", "-started_at"]

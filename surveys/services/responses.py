@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -29,8 +29,11 @@ from .access import audit_checkin_access
 from .scores import scores_write
 
 
-def instrument_specs(instrument: Instrument) -> tuple[list[ItemSpec], list[RuleSpec]]:
-    items = [
+def instrument_specs(
+    instrument: Instrument, items: Iterable[Item] | None = None
+) -> tuple[list[ItemSpec], list[RuleSpec]]:
+    """The scoring specs of an instrument; `items` when the caller has read them already."""
+    specs = [
         ItemSpec(
             key=item.pk,
             domain=item.domain,
@@ -38,13 +41,13 @@ def instrument_specs(instrument: Instrument) -> tuple[list[ItemSpec], list[RuleS
             high=max(item.scale_values),
             reverse=item.reverse_scored,
         )
-        for item in instrument.items.all()
+        for item in (instrument.items.all() if items is None else items)
     ]
     rules = [
         RuleSpec(domain=r.domain, method=r.method, min_answered=r.min_answered, lookup=r.lookup)
         for r in instrument.scoring_rules.all()
     ]
-    return items, rules
+    return specs, rules
 
 
 @transaction.atomic
@@ -176,7 +179,8 @@ def _score_and_close(
     response.submitted_at = now
     response.completed_on = completed_on
     response.period = month_of(completed_on)
-    response.full_clean()
+    # Every value here is worked out above, not typed in; the row's rules are database
+    # constraints, which the UPDATE meets.
     response.save()
     scores_write(response=response, scores=scores)
     if response.invitation_id:
@@ -299,20 +303,23 @@ def response_record(
             raise ValidationError("You cannot enter a check-in for this person.")
     else:
         raise ValidationError({"channel": "Use signed_in, staff_paper or staff_phone."})
-    items_by_number = {item.number: item for item in instrument.items.all()}
+    items = list(instrument.items.all())  # read once: checking, storing and scoring use them
+    items_by_number = {item.number: item for item in items}
     unknown = sorted(set(answers) - set(items_by_number))
     if unknown:
         raise ValidationError(
             {"answers": f"No item numbered {', '.join(map(str, unknown))} in this check-in."}
         )
     values = {items_by_number[number].pk: value for number, value in answers.items()}
-    _check_values({item.pk: item for item in items_by_number.values()}, values)
+    _check_values({item.pk: item for item in items}, values)
+    item_specs, rule_specs = instrument_specs(instrument, items)
+    given = {item_id: value for item_id, value in values.items() if value is not None}
     now = timezone.now()
     response = Response(
         idempotency_key=idempotency_key,
         instrument=instrument,
         service_user=service_user,
-        team_id=service_user.team_id,
+        team=service_user.team,
         channel=channel,
         entered_by=actor if channel in STAFF_CHANNELS else None,
     )
@@ -323,14 +330,22 @@ def response_record(
     response.submitted_at = now
     response.completed_on = completed_on
     response.period = month_of(completed_on)
+    response.answered_count = len(given)
+    # The input was checked above and by the API's serializer; the rules on the row itself
+    # (choices, who entered it, one draft per way of answering, unique keys) are constraints
+    # the INSERT meets, so the row is not validated again in Python first.
     try:
         with transaction.atomic():
-            response.save()
+            response.save(force_insert=True)
             Answer.objects.bulk_create(
                 Answer(response=response, item_id=item_id, value=value)
                 for item_id, value in values.items()
             )
-            _score_and_close(response, completed_on=completed_on, now=now)
+            scores_write(
+                response=response,
+                scores=domain_scores(items=item_specs, rules=rule_specs, answers=given),
+                trust_id=service_user.trust_id,
+            )
     except IntegrityError:
         existing = Response.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:

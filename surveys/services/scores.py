@@ -18,11 +18,17 @@ GAP_NONE = 12
 _SCORE_FIELDS = ["change", "gap", "trust_gap", "change_gap", "change_trust_gap"]
 
 
-def scores_write(*, response: Response, scores: Mapping[str, Decimal | None]) -> None:
+def scores_write(
+    *, response: Response, scores: Mapping[str, Decimal | None], trust_id: int | None = None
+) -> None:
     """Store the sent response's scores (domains too little answered get no row), work out the
     distance travelled and the gaps of the person's scores, and mark the team-periods whose rows
-    changed as pending for the rollup."""
-    trust_id = Team.objects.values_list("trust_id", flat=True).get(pk=response.team_id)
+    changed as pending for the rollup. `trust_id`: the team's trust, where known.
+
+    The scores written are kept on the response as `written_scores`, for the answer to show."""
+    if trust_id is None:
+        trust_id = Team.objects.values_list("trust_id", flat=True).get(pk=response.team_id)
+    response.written_scores = {d: score for d, score in scores.items() if score is not None}
     key = response.instrument.key
     assert response.period is not None
     ResponseScore.objects.bulk_create(

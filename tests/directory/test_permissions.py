@@ -69,3 +69,35 @@ def test_roles_are_read_once_per_request(world, django_assert_max_num_queries):
         roles_of(user)
     with django_assert_max_num_queries(0):
         roles_of(user)
+
+
+def test_every_kind_of_role_is_resolved_in_one_query(world, django_assert_num_queries):
+    # Given someone who coordinates in one team, leads another, holds a trust role, has ended
+    # roles, a role in another trust, and their own service-user record
+    from tests.factories import ServiceUserFactory, TeamFactory, TrustRoleGrantFactory
+
+    user = world.user("care_coordinator")
+    MembershipFactory.create(user=user, team=world.other_team, role=TeamRole.TEAM_LEADER)
+    ended = TeamFactory.create(trust=world.trust)
+    MembershipFactory.create(
+        user=user,
+        team=ended,
+        role=TeamRole.PEER_SUPPORT_WORKER,
+        started_on="2020-01-01",
+        ended_on="2021-01-01",
+    )
+    MembershipFactory.create(user=user, team=world.other_trust_team, role=TeamRole.TEAM_LEADER)
+    TrustRoleGrantFactory.create(user=user, role="qa_manager")
+    own_record = ServiceUserFactory.create(team=world.other_team, user=user)
+    user = type(user).objects.get(pk=user.pk)  # nothing cached
+
+    # When their roles are read, then one query answers everything, and only what is in force in
+    # their own trust counts
+    with django_assert_num_queries(1):
+        roles = roles_of(user)
+        assert roles_of(user) is roles  # kept for the request
+    assert roles.coordinates_in == {world.team.pk}
+    assert roles.leads == {world.other_team.pk}
+    assert roles.peer_in == frozenset()
+    assert roles.trust_roles == {"qa_manager"}
+    assert roles.service_user_id == own_record.pk

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from directory.choices import TeamRole
 from directory.models import AccessEvent, ServiceUser
 from tests.factories import ServiceUserFactory
 
@@ -167,3 +168,34 @@ def test_team_page_shows_each_members_caseload(world, client_for, django_assert_
     }
     assert sizes == {"coordinator": 6, "coordinator2": 1}
     assert response.context["caseload_size"] == 7
+
+
+def test_the_teams_overview_counts_each_member_once_and_every_person(world, client):
+    # Given a team where one person leads and coordinates, someone whose role has ended, and
+    # people on its caseload
+    from directory.models import Membership
+    from tests.factories import MembershipFactory, UserFactory
+
+    leader = world.user("team_leader")
+    MembershipFactory.create(user=leader, team=world.team, role=TeamRole.CARE_COORDINATOR)
+    MembershipFactory.create(
+        user=UserFactory.create(trust=world.trust),
+        team=world.team,
+        role=TeamRole.CARE_COORDINATOR,
+        started_on="2020-01-01",
+        ended_on="2021-01-01",
+    )
+    ServiceUserFactory.create_batch(3, team=world.other_team)
+    client.force_login(world.user("administrator"))
+
+    # When the administrator opens the teams overview
+    response = client.get(reverse("directory:teams"))
+
+    # Then each team shows its staff in post today, each once, and all of its people
+    teams = {team.pk: team for team in response.context["teams"]}
+    for team_id, team in teams.items():
+        in_post = {m.user_id for m in Membership.objects.in_force().filter(team_id=team_id)}
+        assert team.member_count == len(in_post)
+        assert team.caseload_size == ServiceUser.objects.filter(team_id=team_id).count()
+    assert teams[world.other_team.pk].caseload_size == 4
+    assert f'href="/teams/{world.team.public_id}/"' in response.content.decode()

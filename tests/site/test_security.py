@@ -1,6 +1,7 @@
 """Signing in and out, throttling, idle sessions, security headers, health."""
 
 import re
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -41,9 +42,18 @@ def test_repeated_wrong_passwords_lock_the_username_out(world, client):
     assert "_auth_user_id" not in client.session
 
 
-def test_sessions_end_after_inactivity_and_every_request_extends_them():
+def test_sessions_end_after_inactivity_and_requests_extend_them():
+    # The behaviour itself is tested in test_idle_sessions.py.
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert "recovery_site.sessions.IdleSessionMiddleware" in settings.MIDDLEWARE
+
+
+def test_web_connections_run_without_jit(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_sign_out_is_a_post_and_a_get_does_nothing(world, client_for):
@@ -110,3 +120,31 @@ def test_health_reports_the_database(client, db):
 
 def test_the_demo_sign_in_page_does_not_exist_outside_the_embedded_default(client, db):
     assert client.get("/demo/sign-in-as/").status_code == 404
+
+
+def test_health_reuses_one_broker_connection(client, db, settings, monkeypatch):
+    # Given a broker in use, when the health check is asked twice, then the second call reuses
+    # the pooled connection rather than opening another one.
+    import redis
+
+    from recovery_site.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    opened: list[object] = []
+    original = redis.connection.Connection._connect  # opens the socket
+
+    def counting_connect(self):
+        opened.append(self)
+        return original(self)
+
+    monkeypatch.setattr(redis.connection.Connection, "_connect", counting_connect)
+    try:
+        first = client.get(reverse("health"))
+        second = client.get(reverse("health"))
+    finally:
+        pool: Any = app.pool
+        pool.force_close_all()
+
+    assert first.json()["broker"] == "ok"
+    assert second.json()["broker"] == "ok"
+    assert len(opened) <= 1
