@@ -8,6 +8,8 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from django.db.models import F
+
 from directory.models import ServiceUser, Team
 
 from ..models import Response, ResponseScore, RollupPending
@@ -16,6 +18,7 @@ from .rollups import rollup_enqueue_pending
 # A gap of a year or more counts the same as none: no period the rollup builds is longer.
 GAP_NONE = 12
 _SCORE_FIELDS = ["change", "gap", "trust_gap", "change_gap", "change_trust_gap"]
+_NEVER = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 def scores_write(
@@ -31,7 +34,7 @@ def scores_write(
     response.written_scores = {d: score for d, score in scores.items() if score is not None}
     key = response.instrument.key
     assert response.period is not None
-    ResponseScore.objects.bulk_create(
+    new_rows = [
         ResponseScore(
             response=response,
             trust_id=trust_id,
@@ -45,8 +48,10 @@ def scores_write(
         )
         for domain, score in scores.items()
         if score is not None
+    ]
+    touched = scores_recompute(
+        person_id=response.service_user_id, instrument_key=key, adding=(response, new_rows)
     )
-    touched = scores_recompute(person_id=response.service_user_id, instrument_key=key)
     touched.add((response.team_id, response.period))
     rollup_mark_pending(trust_id=trust_id, instrument_key=key, team_periods=touched)
 
@@ -82,10 +87,16 @@ def score_figures(rows: Sequence[ResponseScore], *, recompute_change: bool = Tru
         row.change_trust_gap = gap(("change-trust", row.domain), row.period) if has_change else None
 
 
-def scores_recompute(*, person_id: int, instrument_key: str) -> set[tuple[int, datetime.date]]:
-    """Redo change and gaps on the person's sent scores of the instrument (with every team):
-    one read, one write of the rows that differ. Returns the (team, period) of every row that
-    changed.
+def scores_recompute(
+    *,
+    person_id: int,
+    instrument_key: str,
+    adding: tuple[Response, Sequence[ResponseScore]] | None = None,
+) -> set[tuple[int, datetime.date]]:
+    """Redo change and gaps on the person's sent scores of the instrument (with every team),
+    with the unsaved rows of a response being sent (`adding`) in their place: one read, one
+    insert of those rows with their figures, one write of the other rows that differ. Returns
+    the (team, period) of every existing row that changed.
 
     `change` is each score minus the first sent one of its domain with the same team (by the day
     answered), none on that first. The person's row is locked first, so two of their check-ins
@@ -94,11 +105,23 @@ def scores_recompute(*, person_id: int, instrument_key: str) -> set[tuple[int, d
     ServiceUser.objects.select_for_update().filter(pk=person_id).values_list("pk").first()
     rows = list(
         ResponseScore.objects.filter(service_user_id=person_id, instrument_key=instrument_key)
-        .order_by("response__completed_on", "response__submitted_at", "response_id")
-        .only("pk", "team_id", "domain", "score", "sent", "period", *_SCORE_FIELDS)
+        .annotate(answered_on=F("response__completed_on"), answered_at=F("response__submitted_at"))
+        .only("pk", "response_id", "team_id", "domain", "score", "sent", "period", *_SCORE_FIELDS)
     )
     before = {row.pk: tuple(getattr(row, name) for name in _SCORE_FIELDS) for row in rows}
-    score_figures(rows)
+    new_rows: Sequence[ResponseScore] = ()
+    if adding is not None:
+        response, new_rows = adding
+        for row in new_rows:
+            row.answered_on = response.completed_on  # type: ignore[attr-defined]
+            row.answered_at = response.submitted_at  # type: ignore[attr-defined]
+    in_order = sorted(
+        [*rows, *new_rows],
+        key=lambda r: (r.answered_on, r.answered_at or _NEVER, r.response_id),  # type: ignore[attr-defined]
+    )
+    score_figures(in_order)
+    if new_rows:
+        ResponseScore.objects.bulk_create(new_rows)
     changed = [
         row
         for row in rows
