@@ -88,7 +88,19 @@ def run_full_rollup() -> Callable[[], Any]:
     span = ResponseScore.objects.filter(sent=True).aggregate(
         first=Min("period"), last=Max("period")
     )
-    return lambda: rollup_recompute(first_period=span["first"], last_period=span["last"])
+
+    def run() -> None:
+        # As the nightly run and "recompute now" do: with a run row, whose finish time is the
+        # "as at" the pages show.
+        from surveys.choices import RollupKind
+        from surveys.models import RollupRun
+
+        record = RollupRun.objects.create(
+            kind=RollupKind.NIGHTLY, first_period=span["first"], last_period=span["last"]
+        )
+        rollup_recompute(first_period=span["first"], last_period=span["last"], run=record)
+
+    return run
 
 
 def run_incremental_rollup(team: Team, period: date, instrument_key: str) -> Callable[[], Any]:

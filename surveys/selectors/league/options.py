@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q, Subquery
 
 from ...choices import PeriodKind, RollupStatus
 from ...models import (
@@ -80,10 +80,8 @@ class LeagueOptions:
         return labels
 
 
-# What the choice form needs of each trust-wide row, with its domain's scoring rule.
+# What the choice form needs of each instrument, domain and measure, with its scoring rule.
 _OPTION_COLUMNS = (
-    "period_kind",
-    "period_start",
     "instrument_key",
     "domain",
     "measure",
@@ -97,22 +95,29 @@ _OPTION_COLUMNS = (
 
 def league_options(*, trust_id: int) -> LeagueOptions:
     """The periods, instruments, domains and measures the trust's trust-wide rows cover, and how
-    each domain is read: one query."""
-    rows = (
-        _with_rule(TeamPeriodScore.objects.filter(trust_id=trust_id, team__isnull=True))
-        .values_list(*_OPTION_COLUMNS)
-        .distinct()
-    )
+    each domain is read: two queries, each over the trust's trust-wide rows through an index,
+    the scoring rules looked up once per instrument, domain and measure (not once a row)."""
+    trust_rows = TeamPeriodScore.objects.filter(trust_id=trust_id, team__isnull=True)
     periods: dict[str, set[datetime.date]] = {}
+    for kind, start in trust_rows.order_by().values_list("period_kind", "period_start").distinct():
+        periods.setdefault(kind, set()).add(start)
+    one_of_each = (
+        trust_rows.order_by()
+        .values("instrument_key", "domain", "measure")
+        .annotate(first=Min("pk"))
+        .values("first")
+    )
+    rows = _with_rule(TeamPeriodScore.objects.filter(pk__in=Subquery(one_of_each))).values_list(
+        *_OPTION_COLUMNS
+    )
     domains: dict[str, set[str]] = {}
     measures: dict[tuple[str, str], set[str]] = {}
     infos = DomainInfos({})
     titles: dict[str, str] = {}
-    for kind, start, key, domain, measure, label, domain_kind, higher, position, title in rows:
+    for key, domain, measure, label, domain_kind, higher, position, title in rows:
         infos.add(key, _domain_info(domain, label, domain_kind, higher, position))
         if title:
             titles[key] = title
-        periods.setdefault(kind, set()).add(start)
         domains.setdefault(key, set()).add(domain)
         measures.setdefault((key, domain), set()).add(measure)
     ordered_periods = {kind: sorted(days, reverse=True) for kind, days in periods.items()}
