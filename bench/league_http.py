@@ -50,6 +50,9 @@ def server_env(**extra: str) -> dict[str, str]:
         SECRET_KEY=os.environ["SECRET_KEY"],
         **extra,
     )
+    # Production refuses to start without these; nothing here sends mail or builds links.
+    env.setdefault("SITE_URL", "http://127.0.0.1")
+    env.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
     env["CELERY_BROKER_URL"] = env["REDIS_URL"]
     env["CELERY_RESULT_BACKEND"] = env["REDIS_URL"]
     return env

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import transaction
 
 from directory.choices import CareRelationshipKind, TeamRole, TrustRole
@@ -64,6 +65,13 @@ def _built_in_check_in(request):
         return
     request.getfixturevalue("db")  # the test's own kind: transactional where it asked for that
     ensure_built_in()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the in-process one the tests use), so nothing one
+    test kept (a league page's figures, a throttle count) is seen by the next."""
+    cache.clear()
 
 
 @dataclass

@@ -14,6 +14,7 @@ from directory.models import Team
 
 from ..models import TeamProcessChange
 from ..permissions import can_record_process_change
+from ..selectors.league import league_version_bump
 
 
 @transaction.atomic
@@ -31,4 +32,5 @@ def process_change_record(
         month=month_of(month),
         defaults={"note": note[:200], "recorded_by": audit.actor},
     )
+    league_version_bump([team.trust_id])  # the team's charts take new limits from that month
     return change

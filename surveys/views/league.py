@@ -6,6 +6,8 @@ rollup rows; nothing here reads a response, so no person's record is shown or au
 from __future__ import annotations
 
 import datetime
+from functools import partial
+from operator import getitem
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView, View
 
 from common.forms import add_service_error
@@ -51,6 +54,18 @@ class LeagueView(QaManagerMixin, TemplateView):
         )
         if choice is None:
             return context
+        # The figures are worked out only when the page's cached fragment (kept under the
+        # trust's league version and the choice) is missing: the template reads them lazily.
+        figures = SimpleLazyObject(partial(self.figures, choice, overdispersion))
+        context.update(
+            {name: SimpleLazyObject(partial(getitem, figures, name)) for name in _FIGURES},
+            league_version=reads.league_version(trust_id=self.trust_id),
+            trust_id=self.trust_id,
+            query=self.request.GET.urlencode(),
+        )
+        return context
+
+    def figures(self, choice: reads.LeagueChoice, overdispersion: bool) -> dict[str, Any]:
         league = reads.league_table(
             trust_id=self.trust_id, choice=choice, overdispersion=overdispersion
         )
@@ -85,15 +100,24 @@ class LeagueView(QaManagerMixin, TemplateView):
                 x_title="People on the caseload",
                 y_title="Response rate",
             )
-        context.update(
-            league=league,
-            rows=list(zip(league.rows, bars, strict=True)),
-            scale=scale,
-            plot=plot,
-            rate_plot=rate_plot,
-            query=self.request.GET.urlencode(),
-        )
-        return context
+        return {
+            "league": league,
+            "rows": list(zip(league.rows, bars, strict=True)),
+            "scale": scale,
+            "plot": plot,
+            "rate_plot": rate_plot,
+        }
+
+
+_FIGURES = ("league", "rows", "scale", "plot", "rate_plot")
+
+
+def _team_charts(series: Any) -> list[dict[str, Any]]:
+    charts = []
+    for domain in series:
+        labels = [f"{month.period_start:%b %Y}" for month in domain.shown]
+        charts.append({"series": domain, "plot": xmr_plot(domain.chart, labels=labels)})
+    return charts
 
 
 LEAGUE_HEADER = [
@@ -200,19 +224,24 @@ class TeamLeagueView(TeamLeagueMixin, AuditedRequestMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         changes = reads.process_changes(team=self.team)
-        series = reads.team_series(
-            team=self.team, rebase_months=tuple(change.month for change in changes)
+        # The series, charts and positions are worked out only when the cached fragment (kept
+        # under the trust's league version and the team) is missing, or for the change form.
+        series = SimpleLazyObject(
+            lambda: reads.team_series(
+                team=self.team, rebase_months=tuple(change.month for change in changes)
+            )
         )
-        months = sorted({month.period_start for d in series for month in d.months}, reverse=True)
         may_record = can_record_process_change(self.request.user, self.team)
-        charts = []
-        for domain in series:
-            labels = [f"{month.period_start:%b %Y}" for month in domain.shown]
-            charts.append({"series": domain, "plot": xmr_plot(domain.chart, labels=labels)})
+        months = (
+            sorted({month.period_start for d in series for month in d.months}, reverse=True)
+            if may_record
+            else []
+        )
         context.update(
             team=self.team,
-            charts=charts,
-            positions=reads.team_positions(team=self.team),
+            charts=SimpleLazyObject(partial(_team_charts, series)),
+            positions=SimpleLazyObject(partial(reads.team_positions, team=self.team)),
+            league_version=reads.league_version(trust_id=self.team.trust_id),
             as_at=reads.as_at(trust_id=self.team.trust_id),
             qa_manager=may_view_league(self.request.user),
             recompute_url=_recompute_url(),

@@ -17,6 +17,7 @@ from directory.models import Team, Trust
 from surveys.choices import Measure, PeriodKind
 from surveys.models import TeamPeriodScore
 from surveys.selectors import BUILT_IN_KEY
+from surveys.selectors.league import league_version_bump
 from surveys.statistics import Rollup, mean_estimate, merge_all
 
 THRESHOLD = 8
@@ -104,6 +105,8 @@ def period_scores(
         instrument_key=instrument_key,
         caseload=total_caseload,
     )
+    # As the rollup does when it writes rows: pages drop the figures they kept.
+    league_version_bump([trust.pk])
     return rows
 
 

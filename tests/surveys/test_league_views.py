@@ -288,3 +288,35 @@ def test_a_recorded_change_restarts_the_chart_limits(world, client_for):
     assert "New duty system" in page.content.decode()
     bad = leader.post(url, {"month": "1999-01-01", "note": ""})
     assert bad.status_code == 400
+
+
+def test_league_figures_are_kept_until_the_rollup_writes_again(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from surveys import services
+    from tests.factories import ServiceUserFactory
+
+    from .factories import sent_response
+
+    def send(count):
+        for _ in range(count):
+            sent_response(ServiceUserFactory.create(team=world.team), on=FEB, hope="4")
+        services.rollup_recompute(
+            trust_ids=[world.trust.pk], first_period=FEB, last_period=FEB, portable=True
+        )
+
+    send(8)
+    client = client_for(world.user("qa_manager"))
+    url = reverse("surveys:league")
+    with CaptureQueriesContext(connection) as first:
+        assert "from 8 responses" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        page = client.get(url).content.decode()
+    # Drawn again from the cache: the same figures, without reading the league rows again.
+    assert "from 8 responses" in page
+    assert len(again.captured_queries) < len(first.captured_queries)
+
+    # Two more check-ins and a rollup run: the next page shows the new figures at once.
+    send(2)
+    assert "from 10 responses" in client.get(url).content.decode()

@@ -29,6 +29,7 @@ from .shared import (
     suppression_threshold,
 )
 from .table import League, LeagueRow, league_table
+from .version import league_version, league_version_bump
 
 __all__ = [
     "BAND_WORDS",
@@ -49,6 +50,8 @@ __all__ = [
     "domain_label",
     "league_options",
     "league_table",
+    "league_version",
+    "league_version_bump",
     "period_label",
     "process_changes",
     "suppression_threshold",

@@ -36,6 +36,7 @@ from directory.models import Trust, User
 
 from ...choices import RollupKind, RollupStatus
 from ...models import ResponseScore, RollupPending, RollupRun
+from ...selectors.league import league_version_bump
 from .cells import cells_rebuild_months, cells_rebuild_team_months
 from .periods import Span, quarter_of
 from .portable import _rollup_span_portable, figures
@@ -93,6 +94,7 @@ def rollup_span(
 ) -> None:
     """Recompute one span's rows, in the caller's transaction (which must be atomic)."""
     threshold = settings.LEAGUE_SUPPRESSION_THRESHOLD
+    league_version_bump([span.trust_id])
     if _use_sql(portable):
         _rollup_span_sql(span, now=now, threshold=threshold)
     else:
