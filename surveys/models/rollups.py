@@ -118,6 +118,8 @@ class TeamPeriodScore(models.Model):
                 ],
                 name="period_score_team_idx",
             ),
+            # "As at" on every league page: the trust's newest row, one index probe.
+            models.Index(fields=["trust", "computed_at"], name="period_score_computed_idx"),
         ]
 
     def __str__(self) -> str:

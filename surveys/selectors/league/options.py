@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import partial
 
+from django.core.cache import cache
 from django.db.models import Max, Min, Q, Subquery
 
 from ...choices import PeriodKind, RollupStatus
@@ -15,6 +16,7 @@ from ...models import (
 )
 from ..checkins import BUILT_IN_KEY
 from .shared import DomainInfos, _domain_info, _domain_order, _with_rule, domain_label, period_label
+from .version import league_version
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,16 @@ _OPTION_COLUMNS = (
 
 
 def league_options(*, trust_id: int) -> LeagueOptions:
+    """`read_league_options`, kept in the cache until the trust's rollup rows change."""
+    key = f"surveys:league-options:{trust_id}:{league_version(trust_id=trust_id)}"
+    options = cache.get(key)
+    if options is None:
+        options = read_league_options(trust_id=trust_id)
+        cache.set(key, options, timeout=86400)
+    return options
+
+
+def read_league_options(*, trust_id: int) -> LeagueOptions:
     """The periods, instruments, domains and measures the trust's trust-wide rows cover, and how
     each domain is read: two queries, each over the trust's trust-wide rows through an index,
     the scoring rules looked up once per instrument, domain and measure (not once a row)."""
