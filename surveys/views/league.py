@@ -232,11 +232,7 @@ class TeamLeagueView(TeamLeagueMixin, AuditedRequestMixin, TemplateView):
             )
         )
         may_record = can_record_process_change(self.request.user, self.team)
-        months = (
-            sorted({month.period_start for d in series for month in d.months}, reverse=True)
-            if may_record
-            else []
-        )
+        months = reads.team_months(team=self.team) if may_record else []
         context.update(
             team=self.team,
             charts=SimpleLazyObject(partial(_team_charts, series)),

@@ -16,6 +16,7 @@ from .series import (
     SeriesMonth,
     TeamPosition,
     process_changes,
+    team_months,
     team_positions,
     team_series,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "period_label",
     "process_changes",
     "suppression_threshold",
+    "team_months",
     "team_positions",
     "team_series",
     "trust_rows",

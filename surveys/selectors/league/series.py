@@ -85,6 +85,19 @@ class TeamPosition:
         return BAND_WORDS[self.band]
 
 
+def team_months(*, team: Team, instrument_key: str = BUILT_IN_KEY) -> list[datetime.date]:
+    """The months the team has figures for, newest first (what a change can be recorded from):
+    one query over the team's index, without working out the series."""
+    return list(
+        TeamPeriodScore.objects.filter(
+            team=team, instrument_key=instrument_key, period_kind=PeriodKind.MONTH
+        )
+        .order_by("-period_start")
+        .values_list("period_start", flat=True)
+        .distinct()
+    )
+
+
 def team_series(
     *, team: Team, instrument_key: str = BUILT_IN_KEY, rebase_months: tuple[datetime.date, ...] = ()
 ) -> list[DomainSeries]:
