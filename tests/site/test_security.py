@@ -138,6 +138,8 @@ def test_health_reuses_one_broker_connection(client, db, settings, monkeypatch):
         return original(self)
 
     monkeypatch.setattr(redis.connection.Connection, "_connect", counting_connect)
+    # A pool of this test's own, closed at the end; the app's own comes back untouched.
+    monkeypatch.setattr(app, "_pool", None)
     try:
         first = client.get(reverse("health"))
         second = client.get(reverse("health"))
