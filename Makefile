@@ -25,7 +25,7 @@ SCSS := $(wildcard static/scss/*.scss)
 
 LOCAL := DJANGO_SETTINGS_MODULE=recovery_site.settings.local
 
-.PHONY: help setup run test planted-bugs lint lint-ruff lint-format lint-types lint-layers lint-migrations \
+.PHONY: help setup run test planted-bugs mutants lint lint-ruff lint-format lint-types lint-layers lint-migrations \
 	check-run serve worker beat
 
 help:
@@ -33,6 +33,7 @@ help:
 	@echo "make test       set up, then run every test against PostgreSQL and Redis (started if need be)"
 	@echo "make lint       ruff, formatting, mypy, import layers, missing migrations"
 	@echo "make planted-bugs  plant known single-line bugs one at a time; fails if a test misses one"
+	@echo "make mutants    mutation testing of permissions, services, selectors, scoring (by hand; MUTANTS='directory.permissions*')"
 	@echo "make check-run  prove the embedded default starts, serves the sign-in page and the league pages"
 	@echo "make serve      gunicorn web process, configured from the environment"
 	@echo "make worker     Celery worker, configured from the environment"
@@ -106,6 +107,16 @@ test: setup
 planted-bugs: setup
 	DJANGO_SETTINGS_MODULE=recovery_site.settings.test PYTHON=$(BIN)/python \
 		scripts/test-services.sh $(BIN)/python -m tests.planted_bugs
+
+# Mutation testing with mutmut (configured in pyproject.toml), by hand and never in CI: one
+# worker, at low priority, as the machine is shared. Each mutant runs only the tests that call the
+# function it changed. MUTANTS picks some, e.g. MUTANTS='directory.permissions*'; docs/mutation.md
+# has the scores and the survivors.
+MUTANTS ?=
+mutants: setup
+	DJANGO_SETTINGS_MODULE=recovery_site.settings.test PYTHON=$(BIN)/python \
+		scripts/test-services.sh nice -n 15 $(BIN)/mutmut run --max-children 1 $(MUTANTS)
+	$(BIN)/mutmut results
 
 lint: lint-ruff lint-format lint-types lint-layers lint-migrations
 

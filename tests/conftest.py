@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
+from django.test import Client
 
 from directory.choices import CareRelationshipKind, TeamRole, TrustRole
 from directory.models import ServiceUser, Team, Trust, User
@@ -52,6 +54,11 @@ DATABASE_FIXTURES = {
 }
 
 
+# Fixtures that make a world once for a module, after putting back the built-in check-in, in a
+# transaction that each of the module's tests runs inside (in a savepoint) and rolls back to.
+MODULE_WORLDS = {"module_world", "rich_world"}
+
+
 @pytest.fixture(autouse=True)
 def _built_in_check_in(request):
     """Every database test starts with the built-in check-in, whatever ran before it.
@@ -64,6 +71,8 @@ def _built_in_check_in(request):
     ):
         return
     request.getfixturevalue("db")  # the test's own kind: transactional where it asked for that
+    if MODULE_WORLDS & set(request.fixturenames):
+        return  # the module's world put it back in the transaction each test rolls back to
     ensure_built_in()
 
 
@@ -201,6 +210,21 @@ def build_world() -> World:
         foreign_person=foreign_person,
         users=users,
     )
+
+
+def sessions_for(world: World) -> dict[str, str]:
+    """A signed-in session for every persona with a login, made once in a module's world.
+
+    Each is what `force_login` leaves behind; a test that changes or ends one (a request
+    saves the session every time) runs in a savepoint, so the next test starts from the same
+    session. Signing in anew for every case of the matrix took a third of its time."""
+    sessions = {}
+    for role, user in world.users.items():
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
 
 
 @pytest.fixture

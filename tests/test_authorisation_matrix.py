@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
@@ -21,7 +22,7 @@ from directory.models import AccessEvent
 from surveys.services import INVITATION_ACTOR
 
 from .access import Case
-from .conftest import ROLES, World
+from .conftest import ROLES, World, sessions_for
 
 # Every case runs in a savepoint inside one world made for the module (conftest.module_world).
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,33 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(module_world: World) -> World:
     return module_world
+
+
+@pytest.fixture(scope="module")
+def sessions(module_world: World, django_db_blocker) -> dict[str, str]:
+    with django_db_blocker.unblock():
+        return sessions_for(module_world)
+
+
+@pytest.fixture(scope="module")
+def last_event_before_cases(module_world: World, sessions, django_db_blocker) -> int:
+    """The last audit row the module's world holds. Every case rolls back what it wrote, and
+    ids only grow, so the rows after this one are exactly those the running case wrote: one
+    query for the module rather than one per case."""
+    with django_db_blocker.unblock():
+        return AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@pytest.fixture
+def signed_in(client, sessions):
+    """A test client with the persona's session from the module's world (anonymous for None)."""
+
+    def sign_in(role: str):
+        if role in sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+        return client
+
+    return sign_in
 
 
 # URLs kept out of the matrix, each with the reason and where it is tested instead.
@@ -163,12 +191,20 @@ def _snapshot() -> dict[str, tuple[int, int, int]]:
 
 
 @pytest.mark.parametrize(("name", "index", "role"), list(_cases()))
-def test_matrix(world: World, client_for, django_capture_on_commit_callbacks, name, index, role):
+def test_matrix(
+    world: World,
+    signed_in,
+    last_event_before_cases: int,
+    django_capture_on_commit_callbacks,
+    name,
+    index,
+    role,
+):
     case = ROWS[name][index]
-    client = client_for(world.user(role))
+    client = signed_in(role)
     url = reverse(name, kwargs=case.kwargs(world))
     before = _snapshot()
-    last_event = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last_event = last_event_before_cases
 
     with django_capture_on_commit_callbacks() as callbacks:
         if case.method == "post":

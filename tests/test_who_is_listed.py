@@ -25,7 +25,7 @@ from django.views.generic.list import MultipleObjectMixin
 
 from common.dates import trust_today
 from directory.choices import CareRelationshipKind, TeamRole
-from directory.models import CareRelationship, Membership, ServiceUser
+from directory.models import CareRelationship, Membership, ServiceUser, User
 from surveys.models import Invitation, Response
 
 from .careplans.factories import plan_for
@@ -75,6 +75,13 @@ def _richer_world() -> World:
         )
     world.extras["left_team_person"] = left_team
     world.extras["left_trust_person"] = left_trust
+    # Names no other name or word on a page contains, so a page names a member of staff
+    # exactly when it shows them (the factories' random names can repeat or nest).
+    for number, user in enumerate(User.objects.filter(trust__isnull=False).order_by("pk")):
+        if user.pk != person_login_pk(world):
+            User.objects.filter(pk=user.pk).update(
+                first_name="Staffer", last_name=f"Qx{chr(ord('a') + number)}zwold"
+            )
     administrator = world.user("administrator")
     assert administrator is not None
     for name in PEOPLE:
@@ -89,6 +96,11 @@ def _richer_world() -> World:
             expires_at=timezone.now() + datetime.timedelta(days=14),
         )
     return world
+
+
+def person_login_pk(world: World) -> int | None:
+    login = world.user("service_user")
+    return login.pk if login is not None else None
 
 
 def _person(world: World, name: str) -> ServiceUser:
@@ -268,3 +280,135 @@ def test_invite_caseload_counts_only_the_coordinators_people(rich_world: World, 
     )
     assert response.status_code == 200
     assert "1 person on your caseload is due a check-in" in response.content.decode()
+
+
+# Pages about one team: for every persona, the teams whose page opens and, on each, the staff it
+# names. The directory's team page names the team's members today (not the care coordinator,
+# whose membership of the trust's other team ended yesterday); the other team pages name nobody.
+TEAMS = ("team", "other_team", "other_trust_team")
+MEMBERS = {
+    "team": {
+        "care_coordinator",
+        "coordinator2",
+        "team_leader",
+        "peer_support_worker",
+        "assigned_peer_support_worker",
+    },
+    "other_team": set(),
+    "other_trust_team": {"foreigncc", "other_trust_staff"},
+}
+# A team's leaders and the trust's administrators; a team leader in another trust, their own.
+LEADERS_AND_ADMINISTRATORS = {
+    "team_leader": {"team"},
+    "administrator": {"team", "other_team"},
+    "other_trust_staff": {"other_trust_team"},
+}
+LEAGUE_TEAMS = {
+    "care_coordinator": {"team"},  # not the team they coordinated in until yesterday
+    "team_leader": {"team"},
+    "qa_manager": {"team", "other_team"},
+    "other_trust_staff": {"other_trust_team"},
+}
+TRUST_STAFF = (
+    "care_coordinator",
+    "team_leader",
+    "peer_support_worker",
+    "assigned_peer_support_worker",
+    "qa_manager",
+    "hr",
+    "network_coordinator",
+    "administrator",
+)
+PER_TEAM: dict[str, dict[str, dict[str, set[str]]]] = {
+    # A team's name and kind: every member of staff, for the teams of their own trust.
+    "api:team-detail": {
+        **{role: {"team": set(), "other_team": set()} for role in TRUST_STAFF},
+        "other_trust_staff": {"other_trust_team": set()},
+    },
+    "directory:team": {
+        role: {team: MEMBERS[team] for team in teams}
+        for role, teams in LEADERS_AND_ADMINISTRATORS.items()
+    },
+    "surveys:team_settings": {
+        role: {team: set() for team in teams} for role, teams in LEADERS_AND_ADMINISTRATORS.items()
+    },
+    **{
+        name: {role: {team: set() for team in teams} for role, teams in LEAGUE_TEAMS.items()}
+        for name in ("surveys:league_team", "surveys:league_team_csv", "api:league-team-detail")
+    },
+}
+
+
+def _staff_names(world: World) -> dict[str, str]:
+    """The name shown for every member of staff, by persona (by username for those with none)."""
+    staff = {
+        role: user
+        for role, user in world.users.items()
+        if user is not None and role not in ("service_user", "partner_contact")
+    }
+    for user in User.objects.filter(username__in=("coordinator2", "foreigncc", "foreignadmin")):
+        staff[user.username] = user
+    # The world's objects were made before the renaming: read each name afresh.
+    names = dict(
+        User.objects.filter(pk__in=[u.pk for u in staff.values()]).values_list("pk", "last_name")
+    )
+    return {key: f"Staffer {names[user.pk]}" for key, user in staff.items()}
+
+
+def _main(body: str) -> str:
+    """The page's own content: not the header, which names whoever is signed in."""
+    start = body.find("<main")
+    return body[start : body.find("</main>", start)] if start >= 0 else body
+
+
+def _per_team_cases():
+    for name in sorted(PER_TEAM):
+        for role in ROLES:
+            yield pytest.param(name, role, id=f"{name}-{role}")
+
+
+@pytest.mark.parametrize(("name", "role"), list(_per_team_cases()))
+def test_team_pages_open_for_exactly_the_teams_and_name_exactly_their_members(
+    rich_world: World, client_for, name, role
+):
+    client = client_for(rich_world.user(role))
+    staff = _staff_names(rich_world)
+    seen: dict[str, set[str]] = {}
+    for team_name in TEAMS:
+        team = getattr(rich_world, team_name)
+        response = client.get(reverse(name, kwargs={"public_id": team.public_id}))
+        content = _main(response.content.decode())
+        assert _people_shown(rich_world, content) == set(), f"{role} at {name} for {team_name}"
+        if response.status_code != 200:
+            assert team.name not in content, f"{role} at {name} saw {team_name}'s name"
+            continue
+        named_teams = {t for t in TEAMS if getattr(rich_world, t).name in content}
+        assert named_teams <= {team_name}, f"{role} at {name} for {team_name}"
+        seen[team_name] = {key for key, full_name in staff.items() if full_name in content}
+    assert seen == PER_TEAM[name].get(role, {}), f"{role} at {name}"
+
+
+def _url_parameters(patterns=None, prefix: str = "", outer=frozenset()) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        parameters = outer | set(entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            found |= _url_parameters(entry.url_patterns, namespace, frozenset(parameters))
+        elif isinstance(entry, URLPattern) and entry.name:
+            found[f"{prefix}{entry.name}"] = parameters
+    return found
+
+
+def test_every_team_url_has_an_expected_set():
+    """A new page about one team (a URL named for teams that takes only an id) needs a row."""
+    missing = sorted(
+        name
+        for name, parameters in _url_parameters().items()
+        if "team" in name
+        and parameters <= {"public_id", "format"}
+        and "public_id" in parameters
+        and name not in PER_TEAM
+        and not name.startswith("admin:")
+    )
+    assert not missing, f"team URLs with no expected set of teams: {missing}"
