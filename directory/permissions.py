@@ -121,10 +121,12 @@ def _role_rows(user: User) -> QuerySet:
     trust_roles = trust_roles_in_force(user=user).values_list(
         Value(_TRUST_ROLE, output_field=text), "trust_id", "role"
     )
+    # One at most: the record's link to a login is one-to-one. (No LIMIT: SQLite refuses one
+    # inside a compound statement.)
     record = ServiceUser.objects.filter(user=user, trust=user.trust_id).values_list(
         Value(_SERVICE_USER, output_field=text), "pk", Value("", output_field=text)
-    )[:1]
-    return team_roles.order_by().union(trust_roles.order_by(), record, all=True)
+    )
+    return team_roles.order_by().union(trust_roles.order_by(), record.order_by(), all=True)
 
 
 def roles_of(user: User | object) -> Roles:
