@@ -20,6 +20,7 @@ DATES = "tests/test_date_boundaries.py"
 BAD_INPUT = "tests/site/test_bad_input.py"
 INSTRUMENT_FILES = "tests/surveys/test_instrument_file_safety.py"
 LINKS = "tests/surveys/test_link_binding.py"
+ROLLUP_PEOPLE = "tests/surveys/test_rollup_people.py"
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,20 @@ MUTANTS = [
         "        response.invitation_id is not None\n        and Invitation",
         "        False\n        and Invitation",
         LINKS,
+    ),
+    Mutant(
+        "a team's people are counted by the trust gaps",
+        "surveys/services/rollups/sql.py",
+        '{_people_after("gap", "responses")} AS people,',
+        '{_people_after("trust_gap", "responses")} AS people,',
+        ROLLUP_PEOPLE,
+    ),
+    Mutant(
+        "a person with two episodes in a window is on the caseload twice",
+        "surveys/services/rollups/sql.py",
+        "SELECT greatest(coalesce(r.prev_lm + 1, r.fm - l.len + 1), r.fm - l.len + 1,",
+        "SELECT greatest(r.fm - l.len + 1, r.fm - l.len + 1,",
+        ROLLUP_PEOPLE,
     ),
 ]
 
