@@ -153,11 +153,15 @@ function setup(thread)
   threads = threads + 1
 end
 local counter = 0
+-- Spread over the coordinator's caseload, as a team's paper check-ins are: one person's
+-- thousands of check-ins in a row would measure that person's history, not a send.
+local people = {%(people)s}
 request = function()
   counter = counter + 1
+  local person = people[(counter + (id or 0) * 7) %% #people + 1]
   -- a fresh idempotency key per request: thread, run and counter keep them apart
   local key = string.format("%%08x-%%04x-4000-8000-%%012x", %(run)d, id or 0, counter)
-  local body = '{"idempotency_key": "' .. key .. '", "service_user": "%(person)s", ' ..
+  local body = '{"idempotency_key": "' .. key .. '", "service_user": "' .. person .. '", ' ..
     '"channel": "staff_paper", "completed_on": "%(today)s", "answers": ' .. answers .. '}'
   return wrk.format(nil, nil, nil, body)
 end
@@ -216,6 +220,14 @@ def pages(
         cookies = {who: session_cookie(user) for who, user in users.items()}
         token, _ = Token.objects.get_or_create(user=users["coordinator"])
         answers = json.dumps([{"item": n, "value": 3} for n in range(1, 13)])
+        caseload = list(
+            ServiceUser.objects.filter(
+                care_relationships__staff=users["coordinator"],
+                care_relationships__ended_on__isnull=True,
+            )
+            .order_by("pk")
+            .values_list("public_id", flat=True)[:500]
+        ) or [person.public_id]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(
                 SUBMIT_LUA
@@ -223,7 +235,7 @@ def pages(
                     "token": token.key,
                     "answers": answers,
                     "run": int(time.time()),
-                    "person": person.public_id,
+                    "people": ", ".join(f'"{public_id}"' for public_id in caseload),
                     "today": date.today().isoformat(),
                 }
             )
