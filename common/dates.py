@@ -30,6 +30,11 @@ def month_of(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+def months_between(later: datetime.date, earlier: datetime.date) -> int:
+    """Whole calendar months from `earlier`'s month to `later`'s (negative when it is before)."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later (or earlier), or that month's last day when it has no such
     day: 31 January plus one month is 28 or 29 February."""

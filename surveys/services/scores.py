@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import F
 
+from common.dates import months_between
 from directory.models import ServiceUser, Team
 
 from ..models import Response, ResponseScore, RollupPending
@@ -56,10 +57,6 @@ def scores_write(
     rollup_mark_pending(trust_id=trust_id, instrument_key=key, team_periods=touched)
 
 
-def _months(later: datetime.date, earlier: datetime.date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month
-
-
 def score_figures(rows: Sequence[ResponseScore], *, recompute_change: bool = True) -> None:
     """Set change and the four gaps on a person's scores of one instrument, given in the order
     they were answered. Withdrawn rows are skipped (and keep what they had). A bulk load that
@@ -70,7 +67,7 @@ def score_figures(rows: Sequence[ResponseScore], *, recompute_change: bool = Tru
     def gap(scope: tuple, period: datetime.date) -> int:
         previous = last_seen.get(scope)
         last_seen[scope] = period
-        return GAP_NONE if previous is None else min(_months(period, previous), GAP_NONE)
+        return GAP_NONE if previous is None else min(months_between(period, previous), GAP_NONE)
 
     # Gaps run in period order; the answering order breaks ties within a month.
     for row in sorted((r for r in rows if r.sent), key=lambda r: r.period):

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from common.dates import add_months, month_of, months_between
+
 from .sql import lock_trusts
 
 # In the rollup index's order, so the groups stream out of an index-only scan.
@@ -59,12 +61,8 @@ SELECT trust_id, period, NULL, instrument_key, domain, trust_gap, trust_gap, cha
 
 
 def _months_from(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months = []
-    month = first.replace(day=1)
-    while month <= last:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
+    start = month_of(first)
+    return [add_months(start, k) for k in range(months_between(last, start) + 1)]
 
 
 def cells_rebuild_months(
