@@ -51,6 +51,11 @@ class LeagueView(QaManagerMixin, TemplateView):
             choice=choice,
             as_at=reads.as_at(trust_id=self.trust_id),
             recompute_url=_recompute_url(),
+            # The choice form and the figures are kept as rendered under these (the form's
+            # options and the figures change only with the league version).
+            league_version=reads.league_version(trust_id=self.trust_id),
+            trust_id=self.trust_id,
+            query=self.request.GET.urlencode(),
         )
         if choice is None:
             return context
@@ -59,9 +64,6 @@ class LeagueView(QaManagerMixin, TemplateView):
         figures = SimpleLazyObject(partial(self.figures, choice, overdispersion))
         context.update(
             {name: SimpleLazyObject(partial(getitem, figures, name)) for name in _FIGURES},
-            league_version=reads.league_version(trust_id=self.trust_id),
-            trust_id=self.trust_id,
-            query=self.request.GET.urlencode(),
         )
         return context
 

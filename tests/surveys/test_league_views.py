@@ -320,3 +320,62 @@ def test_league_figures_are_kept_until_the_rollup_writes_again(world, client_for
     # Two more check-ins and a rollup run: the next page shows the new figures at once.
     send(2)
     assert "from 10 responses" in client.get(url).content.decode()
+
+
+def test_the_kept_as_at_time_and_choices_follow_a_finished_run(world, client_for):
+    """The "as at" time and the choice form's months are kept with the figures; a run that
+    finishes, and a month that gains rows, show on the next page at once."""
+    import time_machine
+    from django.utils import timezone
+    from django.utils.dateformat import format as date_format
+
+    from common.dates import in_trust_zone
+    from surveys import services
+    from surveys.models import RollupRun
+    from tests.factories import ServiceUserFactory
+
+    from .factories import sent_response
+
+    for _ in range(8):
+        sent_response(ServiceUserFactory.create(team=world.team), on=FEB, hope="4")
+    client = client_for(world.user("qa_manager"))
+    url = reverse("surveys:league")
+
+    drawn: list[int] = []
+
+    def _shown(moment: datetime.datetime) -> str:
+        return date_format(in_trust_zone(moment), "j F Y, H:i")
+
+    def run_at(moment: datetime.datetime, month: datetime.date) -> None:
+        with time_machine.travel(moment, tick=False):
+            run = RollupRun.objects.create(kind="full", first_period=month, last_period=month)
+            services.rollup_recompute(
+                trust_ids=[world.trust.pk],
+                first_period=month,
+                last_period=month,
+                run=run,
+                portable=True,
+                # A page drawn after the rows are written but before the run is marked done
+                # must not keep the old "as at" time.
+                after_batch=lambda done: drawn.append(client.get(url).status_code),
+            )
+
+    # Minutes from now, so the QA manager's role and session still hold.
+    first_at = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(minutes=2)
+    later_at = first_at + datetime.timedelta(minutes=3)
+    run_at(first_at, FEB)
+    page = client.get(url).content.decode()
+    assert _shown(first_at) in page
+    assert '<option value="2026-03-01"' not in page
+    client.get(url)  # drawn from the cache now
+
+    # A run over March that finishes later: a new "as at", and March among the choices.
+    march = datetime.date(2026, 3, 1)
+    for _ in range(8):
+        sent_response(ServiceUserFactory.create(team=world.team), on=march, hope="3")
+    run_at(later_at, march)
+    page = client.get(url).content.decode()
+    assert _shown(later_at) in page
+    assert _shown(first_at) not in page
+    assert '<option value="2026-03-01"' in page
+    assert drawn == [200, 200]

@@ -16,7 +16,7 @@ from ...models import (
 )
 from ..checkins import BUILT_IN_KEY
 from .shared import DomainInfos, _domain_info, _domain_order, _with_rule, domain_label, period_label
-from .version import league_version
+from .version import kept_under_version, league_version
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,12 @@ def read_league_options(*, trust_id: int) -> LeagueOptions:
 
 
 def as_at(*, trust_id: int) -> datetime.datetime | None:
+    """`read_as_at`, kept until the trust's league version changes (every rollup write and every
+    finished run renews it)."""
+    return kept_under_version(trust_id, "as-at", partial(read_as_at, trust_id=trust_id))
+
+
+def read_as_at(*, trust_id: int) -> datetime.datetime | None:
     """When the figures were worked out: the latest finished rollup run covering the trust, or,
     without one, the newest row's computed time. At most two queries."""
     run = (

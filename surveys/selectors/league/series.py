@@ -33,6 +33,7 @@ from .shared import (
     _with_rule,
     suppression_threshold,
 )
+from .version import kept_under_version
 
 # --- a team over time -----------------------------------------------------------------------
 
@@ -88,13 +89,17 @@ class TeamPosition:
 def team_months(*, team: Team, instrument_key: str = BUILT_IN_KEY) -> list[datetime.date]:
     """The months the team has figures for, newest first (what a change can be recorded from):
     one query over the team's index, without working out the series."""
-    return list(
-        TeamPeriodScore.objects.filter(
-            team=team, instrument_key=instrument_key, period_kind=PeriodKind.MONTH
-        )
-        .order_by("-period_start")
-        .values_list("period_start", flat=True)
-        .distinct()
+    return kept_under_version(
+        team.trust_id,
+        f"team-months:{team.pk}:{instrument_key}",
+        lambda: list(
+            TeamPeriodScore.objects.filter(
+                team=team, instrument_key=instrument_key, period_kind=PeriodKind.MONTH
+            )
+            .order_by("-period_start")
+            .values_list("period_start", flat=True)
+            .distinct()
+        ),
     )
 
 
@@ -223,5 +228,10 @@ def team_positions(*, team: Team, instrument_key: str = BUILT_IN_KEY) -> list[Te
 
 
 def process_changes(*, team: Team) -> list[TeamProcessChange]:
-    """The team's recorded changes, oldest first: one query."""
-    return list(TeamProcessChange.objects.filter(team=team).order_by("month"))
+    """The team's recorded changes, oldest first: one query, kept until the league version
+    changes (recording a change renews it)."""
+    return kept_under_version(
+        team.trust_id,
+        f"process-changes:{team.pk}",
+        lambda: list(TeamProcessChange.objects.filter(team=team).order_by("month")),
+    )

@@ -177,6 +177,7 @@ def rollup_recompute(
         RollupRun.objects.filter(pk=run.pk).update(
             status=RollupStatus.DONE, finished_at=timezone.now()
         )
+        league_version_bump(trust_ids)  # pages show the new "as at" time
     return done
 
 
