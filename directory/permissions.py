@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections, router
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404, HttpRequest
+
+from common.dates import trust_today
 
 from .choices import CareRelationshipKind, TeamRole, TrustRole
 from .models import (
@@ -111,14 +114,14 @@ def trust_roles_in_force(
 _TEAM_ROLE, _TRUST_ROLE, _SERVICE_USER = "team", "trust", "person"
 
 
-def _role_rows(user: User) -> QuerySet:
+def _role_queryset(user: User, on: datetime.date | None = None) -> QuerySet:
     """(kind, id, role) rows for the user's team roles, trust roles and service-user record,
     as one UNION ALL: three lookups in a single round trip."""
     text: CharField = CharField()
-    team_roles = memberships_in_force(user=user).values_list(
+    team_roles = memberships_in_force(user=user, on=on).values_list(
         Value(_TEAM_ROLE, output_field=text), "team_id", "role"
     )
-    trust_roles = trust_roles_in_force(user=user).values_list(
+    trust_roles = trust_roles_in_force(user=user, on=on).values_list(
         Value(_TRUST_ROLE, output_field=text), "trust_id", "role"
     )
     # One at most: the record's link to a login is one-to-one. (No LIMIT: SQLite refuses one
@@ -127,6 +130,35 @@ def _role_rows(user: User) -> QuerySet:
         Value(_SERVICE_USER, output_field=text), "pk", Value("", output_field=text)
     )
     return team_roles.order_by().union(trust_roles.order_by(), record.order_by(), all=True)
+
+
+# Every request runs the same roles statement but for the user, their trust and the day, and
+# building the three-part union through the ORM cost more than running it. So it is compiled
+# once per database, with stand-in values that each call swaps for the real ones.
+_STAND_IN_USER, _STAND_IN_TRUST = -7_000_001, -7_000_002
+_STAND_IN_DAY = datetime.date(1900, 1, 2)
+_compiled_role_sql: dict[str, tuple[str, tuple[object, ...]]] = {}
+
+
+def _role_rows(user: User) -> list[tuple[str, int, str]]:
+    connection = connections[router.db_for_read(Membership)]
+    compiled = _compiled_role_sql.get(connection.alias)
+    if compiled is None:
+        stand_in = User(pk=_STAND_IN_USER, trust_id=_STAND_IN_TRUST)
+        sql, params = _role_queryset(stand_in, on=_STAND_IN_DAY).query.sql_with_params()
+        compiled = _compiled_role_sql[connection.alias] = (sql, tuple(params))
+    sql, params = compiled
+    ops = connection.ops
+    real = {
+        _STAND_IN_USER: user.pk,
+        _STAND_IN_TRUST: user.trust_id,
+        # A backend may pass dates on as they are or as text: swap either form.
+        _STAND_IN_DAY: ops.adapt_datefield_value(trust_today()),
+        ops.adapt_datefield_value(_STAND_IN_DAY): ops.adapt_datefield_value(trust_today()),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [real.get(param, param) for param in params])  # type: ignore[call-overload]
+        return cursor.fetchall()
 
 
 def roles_of(user: User | object) -> Roles:
