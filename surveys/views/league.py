@@ -254,10 +254,8 @@ class TeamLeagueView(TeamLeagueMixin, AuditedRequestMixin, TemplateView):
         """Record a change to how the team works: its leaders and the trust's QA managers."""
         if not can_record_process_change(request.user, self.team):
             raise PermissionDenied
-        months = sorted(
-            {m.period_start for d in reads.team_series(team=self.team) for m in d.months}
-        )
-        form = ProcessChangeForm(request.POST, months=months)
+        # The same months the form offered (`team_months`), so what was offered is accepted.
+        form = ProcessChangeForm(request.POST, months=reads.team_months(team=self.team))
         if form.is_valid():
             try:
                 process_change_record(

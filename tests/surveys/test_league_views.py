@@ -379,3 +379,28 @@ def test_the_kept_as_at_time_and_choices_follow_a_finished_run(world, client_for
     assert _shown(first_at) not in page
     assert '<option value="2026-03-01"' in page
     assert drawn == [200, 200]
+
+
+def test_the_change_forms_months_follow_the_rollup(world, client_for):
+    """The months a change can be recorded from are kept with the figures: a month that gains
+    rows is offered on the next page, and a refused change keeps the month the leader chose."""
+    for period in (datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)):
+        period_scores(trust=world.trust, scores={world.team: spread(3.0, 12)}, period=period)
+    url = reverse("surveys:league_team", args=[world.team.public_id])
+    leader = client_for(world.user("team_leader"))
+    page = leader.get(url).content.decode()
+    assert '<option value="2026-02-01">February 2026</option>' in page
+    assert '<option value="2026-03-01">' not in page
+    leader.get(url)  # kept now
+
+    period_scores(
+        trust=world.trust, scores={world.team: spread(3.0, 12)}, period=datetime.date(2026, 3, 1)
+    )
+    page = leader.get(url).content.decode()
+    assert '<option value="2026-03-01">March 2026</option>' in page
+
+    refused = leader.post(url, {"month": "2026-02-01", "note": ""}).content.decode()
+    assert '<option value="2026-02-01" selected>February 2026</option>' in refused
+    # A month offered is a month accepted, whichever domains have charts.
+    accepted = leader.post(url, {"month": "2026-03-01", "note": "New duty system"})
+    assert accepted.status_code == 302
