@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from directory.models import User
 from directory.permissions import (
@@ -92,10 +93,17 @@ class Link:
         return self.destination.card
 
 
+@cache
+def _address(url_name: str, script_prefix: str) -> str:
+    """A destination's address: reversed once per deployment prefix, not on every page."""
+    return reverse(url_name)
+
+
 def links_for(user: User) -> list[Link]:
     """The destinations `user` may use, in menu order, with their addresses."""
+    prefix = get_script_prefix()
     return [
-        Link(destination, reverse(destination.url_name))
+        Link(destination, _address(destination.url_name, prefix))
         for destination in DESTINATIONS
         if destination.allowed(user)
     ]
