@@ -1,0 +1,56 @@
+"""A member of staff signs in with a password for the first time and sets up an authenticator
+app in the browser: the QR code or the key written out, one code, then the recovery codes."""
+
+from __future__ import annotations
+
+import base64
+
+from playwright.sync_api import expect
+
+from tests.site.test_two_factor import code_for
+
+from .conftest import PHONE, check_page
+
+
+def test_first_password_sign_in_sets_up_an_authenticator_before_any_record(
+    page, live_server, world, settings
+):
+    # No pause after a wrong code here (the pause itself: tests/site/test_two_factor.py).
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    coordinator = world.users["care_coordinator"]
+    coordinator.set_password("a-good-long-password")
+    coordinator.save()
+    person_url = world.person.get_absolute_url()
+
+    page.goto(f"{live_server.url}{person_url}")
+    page.get_by_label("Username").fill("coordinator")
+    page.get_by_label("Password").fill("a-good-long-password")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
+    expect(page.get_by_role("img", name="QR code for adding recovery-care")).to_be_visible()
+    check_page(page, "two-factor-set-up")
+    page.set_viewport_size(PHONE)
+    check_page(page, "two-factor-set-up")
+    secret = page.locator("#secret-key").inner_text().replace(" ", "")
+    key_hex = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+
+    # A wrong code first: said next to the field, and still on set-up.
+    page.get_by_label("Code from your authenticator app").fill("000000")
+    page.get_by_role("button", name="Confirm and continue").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("That code is not right")
+    expect(page.locator(".nhsuk-error-message")).to_contain_text("That code is not right")
+    check_page(page, "two-factor-set-up-error")
+
+    page.get_by_label("Code from your authenticator app").fill(code_for(key_hex))
+    page.get_by_role("button", name="Confirm and continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your authenticator app is set up")
+    expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(
+        10
+    )
+    check_page(page, "two-factor-recovery-codes")
+    page.get_by_role("link", name="I have kept my codes, continue").click()
+
+    expect(page).to_have_url(f"{live_server.url}{person_url}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Samira")
