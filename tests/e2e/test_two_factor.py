@@ -54,3 +54,27 @@ def test_first_password_sign_in_sets_up_an_authenticator_before_any_record(
 
     expect(page).to_have_url(f"{live_server.url}{person_url}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Samira")
+
+
+def test_the_single_sign_on_button_and_refusal_page_read_well(page, live_server, settings):
+    settings.OIDC_RP_CLIENT_ID = "recovery-care"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://login.example.invalid/authorize"
+    settings.OIDC_PROVIDER_NAME = "Fellside NHS sign-in"
+
+    page.goto(f"{live_server.url}/account/sign-in/")
+    expect(page.get_by_role("link", name="Sign in with Fellside NHS sign-in")).to_be_visible()
+    expect(page.get_by_label("Username")).to_be_visible()  # the password sign-in stays
+    check_page(page, "sign-in-with-single-sign-on")
+    page.set_viewport_size(PHONE)
+    check_page(page, "sign-in-with-single-sign-on")
+
+    # The provider's answer arrives for a sign-in this browser never started.
+    page.goto(f"{live_server.url}/account/sso/callback/?error=access_denied&state=elsewhere")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have not been signed in")
+    check_page(page, "single-sign-on-refused")
+    # The page answers 403, which the browser reports; nothing else went wrong on it.
+    errors = [e for e in page.console_errors if "net::ERR_FAILED" not in e]  # off-site fonts
+    assert errors == [
+        "Failed to load resource: the server responded with a status of 403 (Forbidden)"
+    ]
+    page.console_errors.clear()
