@@ -134,8 +134,10 @@ class UserAdmin(TrustScopedAdmin, BaseUserAdmin):
         (None, {"fields": ("username", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "email", "trust")}),
         ("Status", {"fields": ("is_active", "last_login", "date_joined")}),
+        ("Single sign-on", {"fields": ("identity_subject",)}),
     )
-    readonly_fields = ["last_login", "date_joined"]
+    # Set by `manage.py link_staff_identity`: whoever could edit it could sign in as anyone.
+    readonly_fields = ["last_login", "date_joined", "identity_subject"]
 
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""

@@ -21,3 +21,12 @@ def lock_unscoped_admin() -> None:
 
     if admin.site.is_registered(Group):
         admin.site.unregister(Group)
+    # Authenticator devices are not edited in the admin site: an administrator who could add a
+    # device to a colleague's login would hold their second factor. `manage.py
+    # reset_authenticator` clears a lost one, and the person sets up a new one at sign-in.
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

@@ -10,12 +10,19 @@ from django.http import HttpRequest
 from directory.permissions import roles_of
 
 from .navigation import links_for
+from .oidc import oidc_configured
+from .two_factor import second_factor_met
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"demo_sign_in_as": getattr(settings, "DEMO_SIGN_IN_AS", False)}
+        return {
+            "demo_sign_in_as": getattr(settings, "DEMO_SIGN_IN_AS", False),
+            "single_sign_on": settings.OIDC_PROVIDER_NAME if oidc_configured() else "",
+        }
+    if not second_factor_met(request) and not hasattr(user, "service_user_record"):
+        return {}  # halfway through signing in: nothing to navigate to yet
     roles = roles_of(user)
     items = [(link.label, link.href) for link in links_for(user)]
     path = request.path

@@ -17,7 +17,7 @@ from surveys.api import (
     TeamSeriesViewSet,
 )
 
-from . import caseload, person, views
+from . import caseload, oidc, person, two_factor, views
 from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
 
 router = ApiRouter()
@@ -39,6 +39,12 @@ auth_patterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Staff single sign-on (404 unless a provider is configured) and the second factor for staff
+    # who sign in with a password.
+    path("sso/start/", oidc.StartSignInView.as_view(), name="oidc_authentication_init"),
+    path("sso/callback/", oidc.SignInCallbackView.as_view(), name="oidc_authentication_callback"),
+    path("two-factor/", two_factor.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("two-factor/set-up/", two_factor.TwoFactorSetupView.as_view(), name="two_factor_setup"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=ResetRequestForm),

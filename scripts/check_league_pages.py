@@ -8,18 +8,35 @@ answer without rows. Standard library only, so it runs wherever the server does.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import http.cookiejar
 import json
 import re
+import struct
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 USERNAME = "qa"
 PASSWORD = "recovery-care-demo"  # noqa: S105 - the demo data's shared password, development only
+# The demo staff's shared authenticator key (README, "Demo sign-ins"): demo data only.
+DEMO_AUTHENTICATOR_KEY = "OJSWG33WMVZHSLLDMFZGKLLEMVWW6IJB"
 TEAM_LINK = re.compile(r'href="(/league/teams/[0-9a-f-]{36}/)"')
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def authenticator_code(secret: str, now: float | None = None) -> str:
+    """The 6-digit time-based code (RFC 6238, 30-second steps) an authenticator app shows."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = struct.pack(">Q", int((time.time() if now is None else now) // 30))
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
 
 
 class Check:
@@ -65,6 +82,13 @@ class Check:
         )
         if not any(cookie.name == "sessionid" for cookie in self.jar):
             self.failures.append(f"signing in as {USERNAME} made no session")
+        # Staff who sign in with a password then enter their authenticator app's code.
+        token = self.csrf("/account/two-factor/")
+        self.expect(
+            "/account/two-factor/",
+            {"csrfmiddlewaretoken": token, "code": authenticator_code(DEMO_AUTHENTICATOR_KEY)},
+            final="/",
+        )
 
     def run(self, *, recompute: bool) -> int:
         self.sign_in()

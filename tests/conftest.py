@@ -16,6 +16,7 @@ from django.test import Client
 
 from directory.choices import CareRelationshipKind, TeamRole, TrustRole
 from directory.models import ServiceUser, Team, Trust, User
+from recovery_site.two_factor import SECOND_FACTOR_SESSION_KEY
 
 from .factories import (
     CareRelationshipFactory,
@@ -74,6 +75,29 @@ def _built_in_check_in(request):
     if MODULE_WORLDS & set(request.fixturenames):
         return  # the module's world put it back in the transaction each test rolls back to
     ensure_built_in()
+
+
+TEST_SIGN_IN = "test client sign-in"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_sign_ins_count_as_complete():
+    """`client.force_login` stands for a whole sign-in, the second factor included: the session
+    it leaves carries the second-factor marker a real sign-in earns on the code page.
+
+    Only the test client's shortcut is marked. Sessions made by the real sign-in pages still need
+    the second factor (tests/site/test_two_factor.py signs in that way and proves it)."""
+    original = Client._login  # type: ignore[attr-defined]
+
+    def login_with_second_factor(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[SECOND_FACTOR_SESSION_KEY] = TEST_SIGN_IN
+        session.save()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "_login", login_with_second_factor)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -66,6 +66,19 @@ class User(AbstractUser):
     trust = models.ForeignKey(
         Trust, on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )
+    identity_subject = models.CharField(
+        "identity provider subject",
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=(
+            "The stable identifier the trust's identity provider gives this member of staff (the "
+            "claim named by OIDC_MATCH_CLAIM: 'sub', or e.g. Entra ID's 'oid'). Single sign-on "
+            "matches on this alone, never on a name or email address. Set with "
+            "`manage.py link_staff_identity`."
+        ),
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "nhsuk_forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "recovery_site",
     "directory",
     "surveys",
@@ -51,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff signed in by password see nothing but the second-factor pages until they pass them.
+    "recovery_site.two_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so that a lockout answers before any view runs.
@@ -104,6 +109,8 @@ AUTH_USER_MODEL = "directory.User"
 AUTHENTICATION_BACKENDS = [
     "recovery_site.throttling.AccountCeilingBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Staff single sign-on (recovery_site.oidc); inert unless OIDC_RP_CLIENT_ID is set.
+    "recovery_site.oidc.StaffOidcBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -115,6 +122,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+
+# Staff single sign-on through the trust's identity provider over OpenID Connect (e.g. Microsoft
+# Entra ID or NHS Care Identity Service 2). Off unless OIDC_RP_CLIENT_ID is set; then the sign-in
+# page offers it. Register the redirect URI {SITE_URL}/account/sso/callback/ with the provider.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid")
+OIDC_USE_PKCE = True
+# The client secret goes in an HTTP Basic header at the token endpoint (`client_secret_basic`,
+# which every provider must accept); false sends it in the form body (`client_secret_post`).
+OIDC_TOKEN_USE_BASIC_AUTH = env.bool("OIDC_TOKEN_USE_BASIC_AUTH", default=True)
+OIDC_CREATE_USER = False  # never: unknown staff are refused (recovery_site.oidc)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+# The claim that identifies a member of staff, matched against User.identity_subject: "sub", or a
+# claim the provider keeps stable across applications, such as Entra ID's "oid".
+OIDC_MATCH_CLAIM = env("OIDC_MATCH_CLAIM", default="sub")
+# What the sign-in button calls the provider.
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="your trust's single sign-on")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="recovery-care")
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

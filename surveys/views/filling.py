@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -92,6 +92,16 @@ class FillingMixin(AuditedRequestMixin, View):
             self._audit_context = link_audit(request, found.invitation)
         if found.status == ResponseStatus.SUBMITTED and self.draft_only:
             return redirect("surveys:done", public_id=found.public_id)
+        if (
+            found.invitation is not None
+            and found.status != ResponseStatus.SUBMITTED
+            and found.invitation.expires_at <= timezone.now()
+        ):
+            # The link has expired: every page of its draft says so, not only the send button
+            # (the send is refused again in the service, whatever a page let through).
+            return render(
+                request, "surveys/invitation_refused.html", {"reason": "expired"}, status=410
+            )
         self.items = items_in_order(found.instrument)
         return super().dispatch(request, *args, **kwargs)
 

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from directory.choices import TeamRole
+from recovery_site.two_factor import DEMO_AUTHENTICATOR_KEY_HEX
 from tests.factories import ServiceUserFactory, staff
+from tests.site.test_two_factor import code_for
 
 from .conftest import PHONE, check_page, sign_in
+
+
+def with_authenticator(user) -> None:
+    """The person has set up an authenticator app (with the demo key) before."""
+    TOTPDevice.objects.create(user=user, key=DEMO_AUTHENTICATOR_KEY_HEX, confirmed=True)
+
+
+def authenticator_code() -> str:
+    return code_for(DEMO_AUTHENTICATOR_KEY_HEX)
 
 
 def test_sign_in_form_takes_a_coordinator_to_their_caseload(page, live_server, world):
     world.users["care_coordinator"].set_password("a-good-long-password")
     world.users["care_coordinator"].save()
+    with_authenticator(world.users["care_coordinator"])
 
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to recovery-care")
@@ -21,6 +34,12 @@ def test_sign_in_form_takes_a_coordinator_to_their_caseload(page, live_server, w
     page.get_by_label("Username").fill("coordinator")
     page.get_by_label("Password").fill("a-good-long-password")
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Enter the code from your authenticator app"
+    )
+    check_page(page, "two-factor-code")
+    page.get_by_label("Code from your authenticator app").fill(authenticator_code())
+    page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
     check_page(page, "home-coordinator")
@@ -143,6 +162,7 @@ def test_pages_read_well_on_a_phone(page, context, live_server, world):
 def test_keyboard_alone_signs_in_and_reaches_the_caseload(page, live_server, world):
     world.users["care_coordinator"].set_password("a-good-long-password")
     world.users["care_coordinator"].save()
+    with_authenticator(world.users["care_coordinator"])
     page.goto(f"{live_server.url}/account/sign-in/")
 
     page.keyboard.press("Tab")
@@ -153,6 +173,17 @@ def test_keyboard_alone_signs_in_and_reaches_the_caseload(page, live_server, wor
     page.keyboard.type("coordinator")
     page.keyboard.press("Tab")
     page.keyboard.type("a-good-long-password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Code from your authenticator app")).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link, then to the code box
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.get_by_label("Code from your authenticator app").evaluate(
+            "el => el === document.activeElement"
+        ):
+            break
+    page.keyboard.type(authenticator_code())
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 

@@ -45,6 +45,14 @@ ROWS = {
         Case(expect(200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"})
     ],
     "password_reset_complete": [Case(expect(200))],
+    # Every persona here has finished signing in (second factor included), so the code pages
+    # send them on; tests/site/test_two_factor.py covers the pages halfway through a sign-in.
+    "two_factor_setup": [Case(expect(302))],
+    "two_factor_verify": [Case(expect(302))],
+    # Single sign-on is not configured in the matrix: its addresses do not exist (tests with a
+    # provider: tests/site/test_single_sign_on.py).
+    "oidc_authentication_init": [Case(expect(404))],
+    "oidc_authentication_callback": [Case(expect(404))],
     "caseload": [Case(page(200, **CLINICAL_ONLY))],
     "api:api-root": [Case(api(200, partner_contact=200))],
     # The schema maps every endpoint: signed-in users only.

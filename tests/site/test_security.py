@@ -10,7 +10,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_in_with_the_form_lands_on_home(world, client):
+def test_staff_sign_in_with_the_form_lands_on_authenticator_set_up(world, client):
     user = world.user("team_leader")
     user.set_password("a-good-long-password")
     user.save()
@@ -21,8 +21,9 @@ def test_sign_in_with_the_form_lands_on_home(world, client):
         follow=True,
     )
 
-    assert response.redirect_chain[-1][0] == reverse("home")
-    assert "Team leader" in response.content.decode()
+    # Staff who sign in with a password set up a second factor first (test_two_factor.py).
+    assert response.redirect_chain[-1][0] == reverse("two_factor_setup")
+    assert "Set up your authenticator app" in response.content.decode()
 
 
 def test_repeated_wrong_passwords_lock_the_username_out(world, client):

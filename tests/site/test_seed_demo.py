@@ -1,5 +1,7 @@
 """The demo data: what the README promises, and safe to run twice."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -8,6 +10,8 @@ from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS
 from directory.models import ServiceUser, Team, Trust, User
 from directory.nhs_number import is_valid_nhs_number
 from directory.permissions import roles_of
+from recovery_site.two_factor import DEMO_AUTHENTICATOR_KEY_HEX, demo_authenticator_secret
+from tests.site.test_two_factor import code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +68,25 @@ def test_every_demo_login_lands_on_its_home_page(client):
         response = client.post(
             "/account/sign-in/", {"username": username, "password": DEMO_PASSWORD}, follow=True
         )
+        if username != "serviceuser":
+            # Demo staff have the demo authenticator the README gives the key of.
+            assert response.redirect_chain[-1][0] == "/account/two-factor/"
+            response = client.post(
+                "/account/two-factor/",
+                {"code": code_for(DEMO_AUTHENTICATOR_KEY_HEX)},
+                follow=True,
+            )
         body = response.content.decode()
         assert response.status_code == 200, username
         if username == "serviceuser":
             assert "Hello, Sam" in body and "Your record" in body
         else:
             assert "You are signed in as" in body, username
+
+
+def test_the_demo_authenticator_key_is_the_one_the_readme_gives(capsys):
+    call_command("seed_demo")
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert demo_authenticator_secret() in readme
+    assert demo_authenticator_secret() in capsys.readouterr().out

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -135,9 +136,52 @@ def test_expiry_is_checked_again_when_the_check_in_is_sent(world):
         follow=True,
     )
 
-    assert "This link expired before the check-in was sent" in reply.content.decode()
+    assert reply.status_code == 410
+    assert "This link has expired" in reply.content.decode()
     assert Response.objects.get(pk=response.pk).status == ResponseStatus.DRAFT
     assert Invitation.objects.get(pk=invitation.pk).used_at is None
+    with pytest.raises(ValidationError, match="expired before the check-in was sent"):
+        services.response_submit(idempotency_key=response.idempotency_key, audit=audit_as(None))
+
+
+def _pages_of(response: Response) -> dict[str, str]:
+    public_id = response.public_id
+    return {
+        "question page": _fill(response),
+        "saved page": reverse("surveys:saved", kwargs={"public_id": public_id}),
+        "check answers": reverse("surveys:check", kwargs={"public_id": public_id}),
+    }
+
+
+def test_every_page_of_an_expired_link_says_it_has_expired_from_the_exact_moment(world):
+    invitation, link, first, response = _started(world)
+    # Ten minutes from now: within the browser session's idle time, so only the link expires.
+    expires_at = timezone.now() + datetime.timedelta(minutes=10)
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=expires_at)
+    submit = reverse("surveys:submit", kwargs={"public_id": response.public_id})
+
+    with time_machine.travel(expires_at - datetime.timedelta(microseconds=1), tick=False):
+        for name, url in _pages_of(response).items():
+            assert first.get(url).status_code == 200, name
+
+    with time_machine.travel(expires_at, tick=False):
+        replies = {name: first.get(url) for name, url in _pages_of(response).items()}
+        replies["answering"] = first.post(_fill(response), {"item_1": "1", "item_2": "5"})
+        replies["sending"] = first.post(submit, {"idempotency_key": str(response.idempotency_key)})
+        replies["the link itself"] = first.get(link)
+
+    for name, reply in replies.items():
+        body = reply.content.decode()
+        assert reply.status_code == 410, name
+        assert "This link has expired" in body, name
+        assert "ask your care team for a new link" in body, name
+        assert "Strongly agree" not in body, name
+    assert dict(Answer.objects.filter(response=response).values_list("item__number", "value")) == {
+        1: 5,
+        2: 1,
+        3: None,
+    }
+    assert Response.objects.get(pk=response.pk).status == ResponseStatus.DRAFT
 
 
 def test_two_browsers_starting_at_once_cannot_both_hold_the_link(world):

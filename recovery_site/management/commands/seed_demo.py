@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand
 
 from careplans.demo import seed_careplans
 from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS, seed_directory
+from directory.models import User
+from recovery_site.two_factor import demo_authenticator_secret, seed_demo_authenticators
 from surveys.demo import seed_surveys
 
 
@@ -16,6 +18,9 @@ class Command(BaseCommand):
         directory = seed_directory()
         seed_surveys(directory)
         seed_careplans(directory)
+        seed_demo_authenticators(
+            list(User.objects.filter(username__in=[u for u, _, _ in DEMO_PERSONAS]))
+        )
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Every person in it is fictional.")
         )
@@ -26,3 +31,8 @@ class Command(BaseCommand):
         width = max(len(username) for username, _, _ in DEMO_PERSONAS)
         for username, role, _ in DEMO_PERSONAS:
             self.stdout.write(f"  {username.ljust(width)}  {role}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Staff then enter a code from an authenticator app set up with the demo key "
+            f"(demo only; real staff set up their own): {demo_authenticator_secret()}"
+        )
