@@ -48,7 +48,14 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from league_http import SUBMIT_LUA, answers_200, free_port, session_cookie, start_gunicorn  # noqa: E402
+from league_http import (  # noqa: E402
+    SUBMIT_LUA,
+    answers_200,
+    free_port,
+    session_cookie,
+    signed_in_client,
+    start_gunicorn,
+)
 from pages_data import (  # noqa: E402
     ADMINISTRATOR,
     COORDINATOR,
@@ -122,9 +129,7 @@ def wrk(url: str, cookie: str, seconds: int, script: str | None = None) -> dict[
 
 def count_queries(url: str, user: User, *, token: str | None = None) -> int:
     settings.ALLOWED_HOSTS = ["testserver"]
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}") if token else Client()
-    if token is None:
-        client.force_login(user)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}") if token else signed_in_client(user)
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         status = client.get(url).status_code
