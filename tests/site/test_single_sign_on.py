@@ -5,11 +5,13 @@ code exchange, ID token check and userinfo call with the provider."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from axes.models import AccessLog
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from oidc_provider_mock import User as ProviderUser
 from oidc_provider_mock import run_server_in_thread
@@ -197,3 +199,25 @@ def test_a_signing_key_the_provider_does_not_name_is_refused_not_a_server_error(
 
     assert answer.status_code == 403
     assert "did not sign you in" in answer.text
+
+
+@pytest.mark.django_db(transaction=False)
+def test_linking_a_login_to_its_subject_refuses_service_users_and_taken_subjects():
+    first = coordinator(username="first")
+    second = coordinator(username="second")
+    person_login = UserFactory.create(username="person.login")
+    ServiceUserFactory.create(user=person_login)
+
+    call_command("link_staff_identity", "first", "entra-0001", stdout=StringIO())
+
+    first.refresh_from_db()
+    assert first.identity_subject == "entra-0001"
+    with pytest.raises(CommandError, match="already has that subject"):
+        call_command("link_staff_identity", "second", "entra-0001", stdout=StringIO())
+    with pytest.raises(CommandError, match="Service users"):
+        call_command("link_staff_identity", "person.login", "entra-0003", stdout=StringIO())
+    second.refresh_from_db()
+    assert second.identity_subject is None
+    call_command("link_staff_identity", "first", "--clear", stdout=StringIO())
+    first.refresh_from_db()
+    assert first.identity_subject is None

@@ -7,10 +7,12 @@ from __future__ import annotations
 import base64
 import re
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -210,3 +212,27 @@ def test_a_signed_in_next_address_elsewhere_is_not_followed(world, client):
         )
 
     assert response["Location"] == reverse("home")
+
+
+def test_resetting_a_lost_authenticator_sends_the_person_to_set_up_a_new_one(world, client):
+    user = world.user("team_leader")
+    TOTPDevice.objects.create(user=user, key=DEMO_AUTHENTICATOR_KEY_HEX, confirmed=True)
+    StaticDevice.objects.create(user=user, name="Recovery codes").token_set.create(token="abc")
+
+    call_command("reset_authenticator", "teamleader", stdout=StringIO())
+    sign_in_with_password(client, user)
+
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticDevice.objects.filter(user=user).exists()
+    assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor_setup"))
+    assert client.post(reverse("two_factor_verify"), {"code": "abc"}).status_code == 302
+    assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor_setup"))
+
+
+def test_authenticators_cannot_be_added_or_read_in_the_admin_site(world, client):
+    client.force_login(world.user("administrator"))
+
+    index = client.get(reverse("admin:index")).content.decode()
+
+    assert "TOTP" not in index and "Static device" not in index
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 404
