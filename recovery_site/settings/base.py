@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "directory",
     "surveys",
     "careplans",
+    "networks",
 ]
 
 MIDDLEWARE = [
