@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from crispy_forms.helper import FormHelper
 from django import forms
 
 from common.dates import trust_today
 from common.forms import RevisionMixin, SubmissionMixin
-from nhsuk_forms.forms import DateField, NhsFormHelperMixin
+from nhsuk_forms.forms import DateField, NhsFormHelperMixin, Submit
 
 from .choices import OpportunityKind, PartnerKind, ReferralStatus, SharedDetail
 
@@ -124,6 +125,9 @@ class StepForm(NhsFormHelperMixin, RevisionMixin, forms.Form):
         cast(forms.ChoiceField, self.fields["to"]).choices = [(s, labels[s]) for s in steps]
         if not ask_consent:
             del self.fields["consent"]
+            self.helper = FormHelper(self)  # drawn again without it
+            self.helper.form_show_errors = True
+            self.helper.add_input(Submit("submit", self.submit_label))
         self.initial.setdefault("happened_on", trust_today())
         _required(
             self,

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from careplans.demo import seed_careplans
 from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS, seed_directory
+from networks.demo import seed_networks
 from surveys.demo import seed_surveys
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         directory = seed_directory()
         seed_surveys(directory)
         seed_careplans(directory)
+        partner_logins = seed_networks(directory)
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Every person in it is fictional.")
         )
@@ -23,6 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo sign-ins (development only), all with the password: {DEMO_PASSWORD}"
         )
-        width = max(len(username) for username, _, _ in DEMO_PERSONAS)
+        width = max(len(u) for u in [p[0] for p in DEMO_PERSONAS] + [p[0] for p in partner_logins])
         for username, role, _ in DEMO_PERSONAS:
+            self.stdout.write(f"  {username.ljust(width)}  {role}")
+        for username, role in partner_logins:
             self.stdout.write(f"  {username.ljust(width)}  {role}")
