@@ -126,14 +126,14 @@ class OpportunityUpdateSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class StepSerializer(serializers.Serializer):
+class ReferralStepRowSerializer(serializers.Serializer):
     status = serializers.CharField()
     happened_on = serializers.DateField()
     note = serializers.CharField()
     side = serializers.CharField()
 
 
-class SharedSerializer(serializers.Serializer):
+class SharedDetailSerializer(serializers.Serializer):
     label = serializers.CharField()
     value = serializers.CharField()
 
@@ -145,11 +145,11 @@ class PartnerReferralSerializer(serializers.Serializer):
     opportunity = serializers.UUIDField(source="opportunity.public_id")
     opportunity_title = serializers.CharField(source="opportunity.title")
     status = serializers.ChoiceField(ReferralStatus.choices)
-    shared = SharedSerializer(many=True)
+    shared = SharedDetailSerializer(many=True)
     steps = serializers.SerializerMethodField()
     revision = serializers.IntegerField()
 
-    @extend_schema_field(StepSerializer(many=True))
+    @extend_schema_field(ReferralStepRowSerializer(many=True))
     def get_steps(self, referral: Referral) -> list[dict[str, Any]]:
         # The partner sees when each step happened, and only their own side's notes.
         return [
@@ -163,7 +163,7 @@ class PartnerReferralSerializer(serializers.Serializer):
         ]
 
 
-class PersonRefSerializer(serializers.Serializer):
+class ReferralPersonSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     name = serializers.CharField(source="display_name")
 
@@ -171,12 +171,12 @@ class PersonRefSerializer(serializers.Serializer):
 class ReferralSerializer(PartnerReferralSerializer):
     """What the trust's staff and the person see: all of it."""
 
-    service_user = PersonRefSerializer(source="person")
+    service_user = ReferralPersonSerializer(source="person")
     goal = serializers.UUIDField(source="goal.public_id")
     partner = serializers.UUIDField(source="partner.public_id")
     consent_recorded_on = serializers.DateField(allow_null=True)
 
-    @extend_schema_field(StepSerializer(many=True))
+    @extend_schema_field(ReferralStepRowSerializer(many=True))
     def get_steps(self, referral: Referral) -> list[dict[str, Any]]:
         return [
             {"status": s.status, "happened_on": s.happened_on, "note": s.note, "side": s.side}

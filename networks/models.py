@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -153,6 +154,12 @@ class PartnerContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.partner}"
+
+    def clean(self) -> None:
+        # A partner's contact works for the partner, not a trust: a trust login may not double
+        # as one, so no trust role can ever widen what a contact sees (or the reverse).
+        if self.user_id is not None and self.user.trust_id is not None:
+            raise ValidationError({"user": "A partner contact's login must not belong to a trust."})
 
 
 class Opportunity(Located):

@@ -31,8 +31,11 @@ _PARTNERS_ATTR = "_partner_contact_of"
 
 def contact_partner_ids(user: User | object) -> frozenset[int]:
     """The organisations this login acts for today, through its own contact records (read once
-    per request)."""
+    per request). A partner's login belongs to no trust (`PartnerContact.clean`), so a trust's
+    staff are never partner contacts and cost no query here."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return frozenset()
+    if getattr(user, "trust_id", None) is not None:
         return frozenset()
     cached = getattr(user, _PARTNERS_ATTR, None)
     if cached is None:

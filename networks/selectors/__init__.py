@@ -252,9 +252,20 @@ def _with_steps(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
 
 
 def referrals_of_goals(user: User, goals: Sequence[Goal]) -> dict[int, list[Referral]]:
-    """Each goal's referrals that this user may see, in two queries for the whole plan."""
+    """Each goal's referrals that this user may see, with the date of their latest step
+    (`last_step_on`): one query for the whole plan, whatever the number of goals."""
     found: dict[int, list[Referral]] = {goal.pk: [] for goal in goals}
-    rows = _with_steps(referrals_visible_to(user).filter(goal__in=[g.pk for g in goals]))
+    latest = (
+        ReferralStep.objects.filter(referral=OuterRef("pk"))
+        .order_by("-happened_on", "-pk")
+        .values("happened_on")[:1]
+    )
+    rows = (
+        referrals_visible_to(user)
+        .filter(goal__in=[g.pk for g in goals])
+        .select_related("opportunity", "partner")
+        .annotate(last_step_on=Subquery(latest))
+    )
     for referral in rows.order_by("created_at", "pk"):
         found[referral.goal_id].append(referral)
     return found

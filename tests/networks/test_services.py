@@ -245,3 +245,12 @@ def test_a_partner_cannot_act_on_a_suggestion(world):
     referral = _make(world, refer_now=False, consent=False)
     with pytest.raises(ValidationError):
         _advance(world, referral, "accepted")
+
+
+def test_a_trust_login_cannot_be_a_partner_contact(world):
+    from networks.models import PartnerContact
+
+    contact = PartnerContact(partner=home_partner(world.trust), user=world.user("hr"))
+    with pytest.raises(ValidationError) as refused:
+        contact.full_clean()
+    assert "user" in refused.value.message_dict
