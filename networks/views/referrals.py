@@ -256,6 +256,7 @@ class PartnerHomeView(NetworksPageMixin, TemplateView):
             opportunity.left = selectors.places_left(opportunity)  # type: ignore[attr-defined]
         open_referrals = [r for r in referrals if r.status in OPEN]
         context.update(
+            organisations=[p.name for p in selectors.partner_directory(self.actor)],
             open_referrals=open_referrals,
             closed_referrals=[r for r in referrals if r.status not in OPEN],
             opportunities=opportunities,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from networks.choices import OpportunityKind
@@ -20,7 +21,7 @@ from tests.networks.factories import (
     network_of,
 )
 
-from .conftest import PHONE, check_page, sign_in
+from .conftest import DESKTOP, PHONE, check_page, sign_in
 
 
 def _networks_world(world):
@@ -39,9 +40,11 @@ def _networks_world(world):
     return goal, partner
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_goal_to_completed_referral_across_coordinator_and_partner(
-    page, context, live_server, world
+    page, context, live_server, world, viewport
 ):
+    page.set_viewport_size(viewport)
     _networks_world(world)
     # The coordinator opens the person's plan and looks for something for their goal.
     sign_in(context, live_server, world.user("care_coordinator"))
@@ -113,7 +116,7 @@ def test_goal_to_completed_referral_across_coordinator_and_partner(
 def test_directory_pages_on_a_phone_and_a_desktop(page, context, live_server, world):
     _networks_world(world)
     sign_in(context, live_server, world.user("network_coordinator"))
-    for size, label in ((PHONE, "phone"), ({"width": 1280, "height": 900}, "desktop")):
+    for size, label in ((PHONE, "phone"), (DESKTOP, "desktop")):
         page.set_viewport_size(size)
         page.goto(f"{live_server.url}/networks/")
         check_page(page, "networks-list")
