@@ -219,13 +219,21 @@ class ReferralView(NetworksPageMixin, NoStoreMixin, FormView):
                 consent=bool(data.get("consent")),
                 audit=self.audit,
             )
-        except StaleEdit:
+        except StaleEdit as stale:
             form.add_error(
                 None,
                 "Someone else recorded a step on this referral while you were looking at it. "
                 "The page now shows what they recorded: check it, then record your step again.",
             )
-            self.referral = selectors.referral_detail(self.actor, self.referral.public_id)  # type: ignore[assignment]
+            # Show the referral as it is now, and let the next submit quote its revision (what
+            # was typed in the note stays in the form).
+            current = selectors.referral_detail(self.actor, self.referral.public_id)
+            if current is None:
+                raise Http404 from stale
+            self.referral = current
+            data = self.request.POST.copy()
+            data["revision"] = str(current.revision)
+            form.data = data
             return self.form_invalid(form)
         except ValidationError as exc:
             add_service_error(form, exc)

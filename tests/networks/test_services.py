@@ -254,3 +254,29 @@ def test_a_trust_login_cannot_be_a_partner_contact(world):
     with pytest.raises(ValidationError) as refused:
         contact.full_clean()
     assert "user" in refused.value.message_dict
+
+
+def test_keeping_an_opportunity_up_to_date_refuses_an_old_revision_and_changes_nothing(world):
+    contact = world.user("partner_contact")
+    opportunity = home_partner(world.trust, contact).opportunities.get()
+    assert services.opportunity_update(
+        actor=contact, opportunity=opportunity, revision=1, values={"places": 7}
+    )
+    with pytest.raises(StaleEdit):
+        services.opportunity_update(
+            actor=contact, opportunity=opportunity, revision=1, values={"places": 2}
+        )
+    opportunity.refresh_from_db()
+    assert (opportunity.places, opportunity.revision) == (7, 2)
+
+
+def test_another_organisations_opportunity_cannot_be_changed(world):
+    contact = world.user("partner_contact")
+    home_partner(world.trust, contact)
+    theirs = other_partner(world.trust).opportunities.get()
+    with pytest.raises(ValidationError):
+        services.opportunity_update(
+            actor=contact, opportunity=theirs, revision=1, values={"places": 0}
+        )
+    theirs.refresh_from_db()
+    assert theirs.places == 5

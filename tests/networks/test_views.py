@@ -161,9 +161,18 @@ def test_a_step_from_an_old_page_is_refused_with_a_clear_message(world, client_f
     coordinator = client_for(world.user("care_coordinator"))
     response = coordinator.post(url, {"to": "withdrawn", "revision": seen, "note": "x", **date})
     assert response.status_code == 200
-    assert "Someone else recorded a step" in response.content.decode()
+    body = response.content.decode()
+    assert "Someone else recorded a step" in body
     referral.refresh_from_db()
     assert referral.status == "accepted"
+    # The page now quotes the revision saved, so withdrawing again (on purpose) goes through.
+    assert f'value="{referral.revision}"' in body
+    again = coordinator.post(
+        url, {"to": "withdrawn", "revision": referral.revision, "note": "Moved away", **date}
+    )
+    assert again.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "withdrawn"
 
 
 def test_the_partner_page_lists_only_their_organisations_referrals(world, client_for):
