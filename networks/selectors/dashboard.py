@@ -37,7 +37,8 @@ class Row:
     counts: tuple[int, ...]
 
 
-def _months(today: datetime.date) -> list[datetime.date]:
+def months_shown(today: datetime.date) -> list[datetime.date]:
+    """The first days of the last twelve months, oldest first."""
     first = add_months(month_of(today), -(MONTHS - 1))
     return [add_months(first, n) for n in range(MONTHS)]
 
@@ -70,7 +71,7 @@ def _table(rows: QuerySet, key: str, labels: dict) -> list[Row]:
 
 def by_month(user: User, today: datetime.date | None = None) -> list[Row]:
     """Each of the last twelve months, oldest first, with the steps reached in it."""
-    months = _months(today or trust_today())
+    months = months_shown(today or trust_today())
     rows = (
         steps_of_trust(user, months[0])
         .annotate(month=TruncMonth("happened_on"))
@@ -90,7 +91,7 @@ def by_month(user: User, today: datetime.date | None = None) -> list[Row]:
 
 
 def by_kind(user: User, today: datetime.date | None = None) -> list[Row]:
-    since = _months(today or trust_today())[0]
+    since = months_shown(today or trust_today())[0]
     rows = (
         steps_of_trust(user, since)
         .values("referral__opportunity__kind", "status")
@@ -101,7 +102,7 @@ def by_kind(user: User, today: datetime.date | None = None) -> list[Row]:
 
 
 def by_partner(user: User, today: datetime.date | None = None) -> list[Row]:
-    since = _months(today or trust_today())[0]
+    since = months_shown(today or trust_today())[0]
     rows = (
         steps_of_trust(user, since)
         .values("referral__partner__name", "status")
@@ -112,7 +113,7 @@ def by_partner(user: User, today: datetime.date | None = None) -> list[Row]:
 
 
 def by_team(user: User, today: datetime.date | None = None) -> list[Row]:
-    since = _months(today or trust_today())[0]
+    since = months_shown(today or trust_today())[0]
     rows = (
         steps_of_trust(user, since)
         .values("referral__team__name", "status")

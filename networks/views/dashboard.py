@@ -6,6 +6,7 @@ from typing import Any
 
 from django.views.generic import TemplateView
 
+from common.dates import trust_today
 from directory.models import User
 from surveys.charts import line_chart
 
@@ -25,9 +26,18 @@ class DashboardView(NetworksPageMixin, TemplateView):
         user = self.actor
         median, median_of = dashboard.median_days_to_start(user)
         months = dashboard.by_month(user)
+        firsts = dashboard.months_shown(trust_today())
+        referred = [row.counts[0] for row in months]
+        # Referrals made each month, drawn over the same months as the table below it.
+        monthly_chart = line_chart(
+            list(zip(firsts, referred, strict=True)),  # type: ignore[arg-type]
+            low=0,
+            high=max(5, -(-max(referred, default=0) // 5) * 5),
+        )
         context.update(
             stages=[stage.label for stage in dashboard.STAGES],
             by_month=months,
+            monthly_chart=monthly_chart,
             by_kind=dashboard.by_kind(user),
             by_partner=dashboard.by_partner(user),
             by_team=dashboard.by_team(user),
