@@ -271,3 +271,28 @@ def test_the_dashboard_leaves_out_other_trusts(world, client_for):
     response = client_for(world.user("network_coordinator")).get(reverse("networks:dashboard"))
     assert response.context["by_kind"] == []
     assert response.context["median"] is None
+
+
+def test_the_partner_keeps_an_opportunity_up_to_date_on_its_page(world, client_for):
+    contact = world.user("partner_contact")
+    opportunity = home_partner(world.trust, contact).opportunities.get()
+    url = reverse("networks:opportunity_edit", kwargs={"public_id": opportunity.public_id})
+    data = {
+        "revision": 1,
+        "title": "Community garden volunteer",
+        "kind": "volunteering",
+        "description": "Now three mornings a week.",
+        "places": 8,
+        "is_active": "on",
+    }
+    client = client_for(contact)
+    assert client.post(url, data).status_code == 302
+    opportunity.refresh_from_db()
+    assert (opportunity.places, opportunity.revision) == (8, 2)
+    stale = client.post(url, {**data, "places": 1})
+    assert stale.status_code == 200
+    assert "changed by someone else" in stale.content.decode()
+    bad = client.post(url, {**data, "revision": 2, "starts_on_0": "31", "starts_on_1": "2"})
+    assert "Starts must include a year" in bad.content.decode()
+    opportunity.refresh_from_db()
+    assert opportunity.places == 8
