@@ -17,6 +17,7 @@ from directory.permissions import (
     may_view_trust_overview,
     roles_of,
 )
+from networks.permissions import is_partner_contact, may_use_directory
 from surveys.permissions import may_view_league
 
 
@@ -64,6 +65,20 @@ DESTINATIONS: tuple[Destination, ...] = (
         "surveys:league",
         may_view_league,
         card="The trust's teams compared honestly, with funnel plots and other trusts.",
+    ),
+    Destination(
+        "networks",
+        "Networks",
+        "networks:networks",
+        may_use_directory,
+        card="Locality networks, the partner directory and the opportunities partners offer.",
+    ),
+    Destination(
+        "partner_referrals",
+        "Referrals",
+        "networks:partner_home",
+        is_partner_contact,
+        card="Referrals to your organisation, and the opportunities it offers.",
     ),
     Destination(
         "admin",

@@ -9,6 +9,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from careplans.api import PlanViewSet
 from common.api import ApiRouter
 from directory.api import ServiceUserViewSet, TeamViewSet
+from networks.api import (
+    NetworkViewSet,
+    OpportunityViewSet,
+    PartnerViewSet,
+    ReferralViewSet,
+)
 from surveys.api import (
     InstrumentViewSet,
     LeagueViewSet,
@@ -29,6 +35,10 @@ router.register("check-in-scores", PersonScoresViewSet, basename="checkin-scores
 router.register("league-table", LeagueViewSet, basename="league")
 router.register("league-teams", TeamSeriesViewSet, basename="league-team")
 router.register("plans", PlanViewSet, basename="plan")
+router.register("networks", NetworkViewSet, basename="network")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("opportunities", OpportunityViewSet, basename="opportunity")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 auth_patterns = [
     path(
@@ -82,6 +92,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("surveys.urls")),
     path("", include("careplans.urls")),
+    path("", include("networks.urls")),
     path("admin/", admin.site.urls),
     path("api/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -21,6 +21,9 @@ BAD_INPUT = "tests/site/test_bad_input.py"
 INSTRUMENT_FILES = "tests/surveys/test_instrument_file_safety.py"
 LINKS = "tests/surveys/test_link_binding.py"
 ROLLUP_PEOPLE = "tests/surveys/test_rollup_people.py"
+NETWORK_ISOLATION = "tests/networks/test_api.py"
+NETWORK_PERMISSIONS = "tests/networks/test_permissions.py"
+NETWORK_STEPS = "tests/networks/test_transitions.py"
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,27 @@ MUTANTS = [
         "SELECT greatest(coalesce(r.prev_lm + 1, r.fm - l.len + 1), r.fm - l.len + 1,",
         "SELECT greatest(r.fm - l.len + 1, r.fm - l.len + 1,",
         ROLLUP_PEOPLE,
+    ),
+    Mutant(
+        "a partner contact sees suggestions the person has not agreed to send",
+        "networks/permissions.py",
+        "return Referral.objects.filter(partner_id__in=partners).exclude(",
+        "return Referral.objects.filter(partner_id__in=partners).exclude(pk__in=[]).filter(",
+        NETWORK_ISOLATION,
+    ),
+    Mutant(
+        "anyone who may read a person may refer them, the person themselves included",
+        "networks/permissions.py",
+        "return bool(roles_of(user).peer_in) and can_see_person(user, person)",
+        "return can_see_person(user, person)",
+        NETWORK_PERMISSIONS,
+    ),
+    Mutant(
+        "a partner may start a referral it never accepted",
+        "networks/transitions.py",
+        "(S.ACCEPTED, S.STARTED): Side.PARTNER,",
+        "(S.ACCEPTED, S.STARTED): Side.PARTNER, (S.REFERRED, S.STARTED): Side.PARTNER,",
+        NETWORK_STEPS,
     ),
 ]
 

@@ -31,6 +31,7 @@ from surveys.models import Invitation, Response
 from .careplans.factories import plan_for
 from .conftest import ROLES, World, build_world
 from .factories import ServiceUserFactory
+from .networks.factories import home_partner, referral_for
 from .surveys.factories import built_in, ensure_built_in, sent_response
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint inside the module's world
@@ -84,6 +85,8 @@ def _richer_world() -> World:
             )
     administrator = world.user("administrator")
     assert administrator is not None
+    # Everyone is referred to a partner in both trusts' networks (with no contact login here).
+    partner = home_partner(world.trust, other=world.other_trust)
     for name in PEOPLE:
         someone = _person(world, name)
         plan_for(someone)
@@ -95,6 +98,7 @@ def _richer_world() -> World:
             created_by=someone.care_coordinator or administrator,
             expires_at=timezone.now() + datetime.timedelta(days=14),
         )
+        referral_for(someone, partner, by=administrator)
     return world
 
 
@@ -152,6 +156,16 @@ EXPECTED: dict[str, dict[str, set[str] | int]] = {
     "directory:staff": {"hr": set(), "administrator": set()},
     "home": {role: set() for role in ROLES if role not in ("anonymous", "service_user")},
     "api:checkin-instrument-list": {role: set() for role in ROLES if role != "anonymous"},
+    "api:referral-list": dict(WORKS_WITH),
+    # The partner directory: organisations, never a person.
+    **{
+        name: {
+            role: set()
+            for role in ROLES
+            if role not in ("anonymous", "service_user", "partner_contact")
+        }
+        for name in ("api:network-list", "api:partner-list", "api:opportunity-list")
+    },
 }
 
 # Pages about one person: who may open them, for every person in the world.

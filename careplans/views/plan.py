@@ -26,6 +26,7 @@ from ..forms import (
     part_form_class,
 )
 from ..models import TEXT_PARTS
+from ..panels import goal_panels
 from ..permissions import can_agree_plan_of, can_comment_on_plan_of, can_edit_plan_of
 from ..selectors import plan_of, versions_of
 from ..versions import plan_snapshot
@@ -57,6 +58,7 @@ class PlanView(PlanPageMixin, TemplateView):
 
     template_name = "careplans/plan_detail.html"
     plan_required = False
+    interactive = True  # links and forms in what other apps add under goals
     read_plan = staticmethod(plan_of)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -85,9 +87,12 @@ class PlanView(PlanPageMixin, TemplateView):
         comments: dict[str, list] = {}
         for comment in plan.comments.all():
             comments.setdefault(comment.part, []).append(comment)
+        goals = list(plan.goals.all())
         context.update(
             text_parts=text_parts(snapshot),
-            goals=list(plan.goals.all()),
+            goals=goals,
+            # What apps above careplans show under each goal (referrals): careplans.panels.
+            goal_panels=goal_panels(self.actor, self.person, goals, interactive=self.interactive),
             contacts=list(plan.crisis_contacts.all()),
             supporters=list(plan.supporters.all()),
             comments=comments,
@@ -106,6 +111,7 @@ class PlanPrintView(PlanView):
 
     template_name = "careplans/plan_print.html"
     plan_required = True
+    interactive = False
 
 
 class PlanStartView(PlanPageMixin, TemplateView):

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "directory",
     "surveys",
     "careplans",
+    "networks",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +289,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "networks.choices.ReferralStatus",
+        "OpportunityKindEnum": "networks.choices.OpportunityKind",
+        "PartnerKindEnum": "networks.choices.PartnerKind",
+        "GoalStatusEnum": "careplans.choices.GoalStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.api.uuid_path_parameters",

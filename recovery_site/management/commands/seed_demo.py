@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from careplans.demo import seed_careplans
 from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS, seed_directory
 from directory.models import User
+from networks.demo import seed_networks
 from recovery_site.two_factor import demo_authenticator_secret, seed_demo_authenticators
 from surveys.demo import seed_surveys
 
@@ -18,9 +19,10 @@ class Command(BaseCommand):
         directory = seed_directory()
         seed_surveys(directory)
         seed_careplans(directory)
-        seed_demo_authenticators(
-            list(User.objects.filter(username__in=[u for u, _, _ in DEMO_PERSONAS]))
-        )
+        partner_logins = seed_networks(directory)
+        # Partner contacts sign in by password too, so they meet the same second factor.
+        usernames = [u for u, _, _ in DEMO_PERSONAS] + [u for u, _ in partner_logins]
+        seed_demo_authenticators(list(User.objects.filter(username__in=usernames)))
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Every person in it is fictional.")
         )
@@ -28,11 +30,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo sign-ins (development only), all with the password: {DEMO_PASSWORD}"
         )
-        width = max(len(username) for username, _, _ in DEMO_PERSONAS)
+        width = max(len(u) for u in [p[0] for p in DEMO_PERSONAS] + [p[0] for p in partner_logins])
         for username, role, _ in DEMO_PERSONAS:
+            self.stdout.write(f"  {username.ljust(width)}  {role}")
+        for username, role in partner_logins:
             self.stdout.write(f"  {username.ljust(width)}  {role}")
         self.stdout.write("")
         self.stdout.write(
-            "Staff then enter a code from an authenticator app set up with the demo key "
-            f"(demo only; real staff set up their own): {demo_authenticator_secret()}"
+            "Staff and partner contacts then enter a code from an authenticator app set up with "
+            f"the demo key (demo only; real users set up their own): {demo_authenticator_secret()}"
         )
