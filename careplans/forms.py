@@ -278,6 +278,23 @@ class AgreeForm(NhsFormHelperMixin, RevisionMixin):
     submit_label = "I agree to this plan"
 
 
+class ShareForm(NhsFormHelperMixin, RevisionMixin):
+    submit_label = "Share the plan for agreement"
+
+
+class AnswerForm(NhsFormHelperMixin, forms.Form):
+    submit_label = "Save answer"
+
+    reply = forms.CharField(
+        label="Your reply",
+        help_text="The person will see it under their comment. Leave it empty to mark the "
+        "comment as dealt with, for example after talking it through together.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
 class RecordAgreementForm(NhsFormHelperMixin, RevisionMixin):
     submit_label = "Record agreement"
 
