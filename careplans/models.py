@@ -443,24 +443,3 @@ class PlanReview(models.Model):
             reviewed_on=self.reviewed_on,
             next_review_on=self.next_review_on,
         )
-
-
-class GoalRating(models.Model):
-    """How far along a goal was, as rated at one review: the goal's history of ratings."""
-
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="ratings")
-    review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="goal_ratings")
-    rated_on = models.DateField()
-    rating = models.PositiveSmallIntegerField()
-
-    class Meta:
-        ordering = ["goal", "rated_on", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["review", "goal"], name="goal_rating_once_per_review"),
-            models.CheckConstraint(
-                condition=models.Q(rating__gte=1, rating__lte=10), name="goal_rating_1_to_10"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.rating}/10 on {self.rated_on} for {self.goal}"

@@ -16,7 +16,6 @@ from directory.models import User
 from ..choices import PlanPart
 from ..models import (
     Goal,
-    GoalRating,
     PlanReview,
     RecoveryPlan,
 )
@@ -64,12 +63,6 @@ def plan_review_record(
         if rating is not None:
             goals[goal_pk].progress = rating
             changed.append(goals[goal_pk])
-    # Each rating is also kept, dated, in the same transaction as the review: the goal's history.
-    GoalRating.objects.bulk_create(
-        GoalRating(goal=goals[pk], review=review, rated_on=reviewed_on, rating=rating)
-        for pk, rating in ratings.items()
-        if rating is not None
-    )
     Goal.objects.filter(pk__in=[g.pk for g in changed]).update(revision=F("revision") + 1)
     Goal.objects.bulk_update(changed, ["progress"])
     plan_changed(plan, PlanPart.GOALS)

@@ -123,9 +123,13 @@ class PlanView(PlanPageMixin, TemplateView):
                 has_changes=bool(changes),
             ),
         )
+        goals = list(plan.goals.all())
+        history = rating_history(plan)
+        for goal in goals:
+            goal.rating_history = history.get(str(goal.public_id), [])  # type: ignore[attr-defined]
         context.update(
             text_parts=text_parts(snapshot),
-            goals=list(plan.goals.all()),
+            goals=goals,
             contacts=list(plan.crisis_contacts.all()),
             supporters=list(plan.supporters.all()),
             comments=comments,
@@ -137,6 +141,17 @@ class PlanView(PlanPageMixin, TemplateView):
             versions=versions,
         )
         return context
+
+
+def rating_history(plan: RecoveryPlan) -> dict[str, list[tuple[Any, int]]]:
+    """Each goal's ratings at the plan's reviews, oldest first, by goal public id. Read from the
+    reviews already fetched with the plan, so the history costs no query."""
+    history: dict[str, list[tuple[Any, int]]] = {}
+    for review in sorted(plan.reviews.all(), key=lambda r: (r.reviewed_on, r.pk)):
+        for goal_id, rating in (review.ratings or {}).items():
+            if rating is not None:
+                history.setdefault(goal_id, []).append((review.reviewed_on, rating))
+    return history
 
 
 def plan_contents(plan: RecoveryPlan) -> list[dict[str, Any]]:
