@@ -91,7 +91,21 @@ def open_comments_of(plan: RecoveryPlan) -> QuerySet[PlanComment]:
     """The person's own comments on their plan that nobody has answered yet. They hold back
     agreement."""
     return PlanComment.objects.filter(
-        plan=plan, answered_at__isnull=True, author__service_user_record=plan.service_user_id
+        plan=plan, answered_at__isnull=True, author__service_user_record=F("plan__service_user")
+    )
+
+
+def comments_waiting_for_an_answer(*, user: User) -> QuerySet[PlanComment]:
+    """People's own comments on plans the user may read that nobody has answered, oldest first
+    (for a coordinator's "needs your attention")."""
+    return (
+        PlanComment.objects.filter(
+            plan__in=plans_visible_to(user),
+            answered_at__isnull=True,
+            author__service_user_record=F("plan__service_user"),
+        )
+        .select_related("plan__service_user")
+        .order_by("created_at", "pk")
     )
 
 

@@ -215,3 +215,26 @@ def test_the_record_agreement_link_shows_only_when_there_is_something_to_agree(
         audit=audit_as(coordinator),
     )
     assert link not in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_comments_waiting_for_an_answer_are_the_peoples_own_on_plans_the_user_may_read(
+    world, plan, coordinator, person
+):
+    from careplans.selectors import comments_waiting_for_an_answer
+
+    waiting = services.comment_add(
+        actor=person, plan=plan, part="goals", text="Add swimming", audit=audit_as(person)
+    )
+    answered = services.comment_add(
+        actor=person, plan=plan, part="about", text="Thanks", audit=audit_as(person)
+    )
+    services.comment_answer(
+        actor=coordinator, comment=answered, reply="", audit=audit_as(coordinator)
+    )
+    services.comment_add(
+        actor=coordinator, plan=plan, part="about", text="Noted", audit=audit_as(coordinator)
+    )
+
+    assert list(comments_waiting_for_an_answer(user=coordinator)) == [waiting]
+    assert list(comments_waiting_for_an_answer(user=world.user("team_leader"))) == [waiting]
+    assert list(comments_waiting_for_an_answer(user=world.user("other_trust_staff"))) == []

@@ -59,7 +59,7 @@ def test_a_coordinator_writes_a_plan_and_the_person_reads_and_agrees_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Recovery plan")
     check_page(page, "plan-new")
 
-    page.get_by_role("link", name="Change what matters to me").click()
+    page.get_by_role("link", name="Change about me").click()
     check_page(page, "plan-about-me")
     page.get_by_label("What matters to me").fill("My daughter <Amal> & my allotment")
     page.get_by_label("My hopes").fill("To go back to work, part time")
