@@ -21,6 +21,8 @@ BAD_INPUT = "tests/site/test_bad_input.py"
 INSTRUMENT_FILES = "tests/surveys/test_instrument_file_safety.py"
 LINKS = "tests/surveys/test_link_binding.py"
 ROLLUP_PEOPLE = "tests/surveys/test_rollup_people.py"
+AGREEMENT = "tests/careplans/test_agreement_flow.py"
+PLAN_PAGE = "tests/careplans/test_plan_page.py"
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,27 @@ MUTANTS = [
         "SELECT greatest(coalesce(r.prev_lm + 1, r.fm - l.len + 1), r.fm - l.len + 1,",
         "SELECT greatest(r.fm - l.len + 1, r.fm - l.len + 1,",
         ROLLUP_PEOPLE,
+    ),
+    Mutant(
+        "a plan is agreed while the person's comment waits for an answer",
+        "careplans/services/agreement.py",
+        "if open_comments_of(locked).exists():",
+        "if False:",
+        AGREEMENT,
+    ),
+    Mutant(
+        "a plan changed after it was shared still waits for agreement as if unchanged",
+        "careplans/models.py",
+        "return self.status == PlanStatus.DRAFT and self.shared_revision == self.revision",
+        "return self.status == PlanStatus.DRAFT and self.shared_revision is not None",
+        AGREEMENT,
+    ),
+    Mutant(
+        "the review page draws no question for the goals, so their ratings are lost",
+        "careplans/forms.py",
+        'self.helper.layout = Layout("reviewed_on", *goal_questions, "summary", "next_review_on")',
+        "pass",
+        PLAN_PAGE,
     ),
 ]
 

@@ -191,9 +191,9 @@ class ShareView(PlanFormView):
         context = super().get_context_data(**kwargs)
         name = self.person.display_name
         context["hint"] = (
-            f"{name} will be told on their home page, and by email if they have an email "
-            "address, that the plan is ready for them to read and agree. They will see what "
-            "changed since they last agreed it. If you change the plan afterwards, share it again."
+            f"{name}'s plan will show that it waits for their agreement, and they will get "
+            "an email saying so if they have an email address. They will see what changed "
+            "since they last agreed it. If you change the plan afterwards, share it again."
         )
         return context
 
