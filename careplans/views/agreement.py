@@ -79,7 +79,9 @@ class AgreeView(PlanFormView):
     def form_invalid(self, form: forms.Form) -> HttpResponse:
         # A refusal (comments waiting for an answer, a plan not shared) is told on the plan,
         # where the person can see the comments and read on.
-        for error in form.non_field_errors():
+        for error in form.non_field_errors() or [
+            "Your plan has not been agreed yet. Read it again, then agree it at the end."
+        ]:
             messages.error(self.request, str(error))
         return HttpResponseRedirect(self.plan_url() + "#agree")
 

@@ -238,3 +238,18 @@ def test_comments_waiting_for_an_answer_are_the_peoples_own_on_plans_the_user_ma
     assert list(comments_waiting_for_an_answer(user=coordinator)) == [waiting]
     assert list(comments_waiting_for_an_answer(user=world.user("team_leader"))) == [waiting]
     assert list(comments_waiting_for_an_answer(user=world.user("other_trust_staff"))) == []
+
+
+def test_an_agree_post_without_the_revision_read_agrees_nothing_and_says_so(
+    world, plan, coordinator, client_for
+):
+    from django.urls import reverse
+
+    share(plan, coordinator)
+    client = client_for(world.user("service_user"))
+    agree = reverse("careplans:agree", kwargs={"public_id": world.person.public_id})
+
+    response = client.post(agree, {"revision": "not a number"}, follow=True)
+
+    assert "has not been agreed yet" in response.content.decode()
+    assert not PlanVersion.objects.exists()
