@@ -117,9 +117,19 @@ class PlanSummarySerializer(serializers.Serializer):
     status = serializers.SerializerMethodField()
     review_due_on = serializers.DateField(allow_null=True)
     revision = serializers.IntegerField()
+    waiting_for_agreement_since = serializers.SerializerMethodField(
+        help_text="When the plan was shared with the person for agreement, while it waits for "
+        "it; null otherwise (not shared, changed since, or agreed)."
+    )
 
     def get_status(self, plan: RecoveryPlan) -> str:
         return plan.shown_status(timezone.localdate())
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_waiting_for_agreement_since(self, plan: RecoveryPlan) -> str | None:
+        if not plan.awaiting_agreement or plan.shared_at is None:
+            return None
+        return serializers.DateTimeField().to_representation(plan.shared_at)
 
 
 class PlanSerializer(PlanSummarySerializer):

@@ -258,6 +258,7 @@ def _persona_plan(directory: DemoDirectory, person: ServiceUser, today: datetime
         audit=SEEDING,
     )
     plan.refresh_from_db()
+    services.plan_share(actor=coordinator, plan=plan, revision=plan.revision, audit=SEEDING)
     services.plan_agree(actor=me, plan=plan, revision=plan.revision, audit=SEEDING)
     plan.refresh_from_db()
     services.plan_part_update(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
@@ -278,6 +279,23 @@ class AgreeForm(NhsFormHelperMixin, RevisionMixin):
     submit_label = "I agree to this plan"
 
 
+class ShareForm(NhsFormHelperMixin, RevisionMixin):
+    submit_label = "Share the plan for agreement"
+
+
+class AnswerForm(NhsFormHelperMixin, forms.Form):
+    submit_label = "Save answer"
+
+    reply = forms.CharField(
+        label="Your reply",
+        help_text="The person will see it under their comment. Leave it empty to mark the "
+        "comment as dealt with, for example after talking it through together.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
 class RecordAgreementForm(NhsFormHelperMixin, RevisionMixin):
     submit_label = "Record agreement"
 
@@ -310,7 +328,16 @@ class RecordAgreementForm(NhsFormHelperMixin, RevisionMixin):
         return agreed
 
 
+RATING_CHOICES = [("", "Not rated at this review")] + [(str(n), str(n)) for n in range(1, 11)]
+
+
 class ReviewForm(NhsFormHelperMixin, forms.Form):
+    """A review: its date, then how far along each goal is, then what was said and when next.
+
+    The goal questions are added per goal, so the layout is set once they exist: a field
+    missing from the layout would not be drawn, and its rating would be lost unseen.
+    """
+
     submit_label = "Save review"
 
     reviewed_on = DateField(label="Date of the review", help_text="For example, 31 3 2027.")
@@ -334,16 +361,26 @@ class ReviewForm(NhsFormHelperMixin, forms.Form):
         self.goal_fields: list[tuple[str, Goal]] = []
         for index, goal in enumerate(goals, start=1):
             name = f"goal_{goal.public_id.hex}"
+            last = f" Last rated {goal.progress} out of 10." if goal.progress else ""
             self.fields[name] = forms.TypedChoiceField(
                 label=f"Goal {index}: {goal.description[:120]}",
-                help_text="How far along the person feels they are, from 1 to 10.",
-                choices=PROGRESS_CHOICES,
+                help_text="How far along is this goal now, from 1 (just starting) to 10 "
+                f"(achieved)?{last}",
+                choices=RATING_CHOICES,
                 required=False,
                 coerce=int,
                 empty_value=None,
-                initial="" if goal.progress is None else str(goal.progress),
+                error_messages={
+                    "invalid_choice": "Choose a rating from 1 to 10, or not rated at this review."
+                },
             )
             self.goal_fields.append((name, goal))
+        goal_questions = (
+            [Fieldset("How far along is each goal?", *(name for name, _ in self.goal_fields))]
+            if self.goal_fields
+            else []
+        )
+        self.helper.layout = Layout("reviewed_on", *goal_questions, "summary", "next_review_on")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -129,11 +129,27 @@ class RecoveryPlan(models.Model):
     )
     treatment_preferences = FreeTextField("Treatment preferences", blank=True)
     crisis_revision = models.PositiveIntegerField(default=1)
+    # When each part was last changed, for the plan's contents list (None: not since it started).
+    about_changed_at = models.DateTimeField(null=True, blank=True)
+    goals_changed_at = models.DateTimeField(null=True, blank=True)
+    keeping_well_changed_at = models.DateTimeField(null=True, blank=True)
+    crisis_changed_at = models.DateTimeField(null=True, blank=True)
+    supporters_changed_at = models.DateTimeField(null=True, blank=True)
+    # Sharing for agreement: the revision the coordinator asked the person to agree. The share
+    # lapses by itself when the plan changes (the revision moves on), so nobody is asked to
+    # agree words that were changed after they were told to read them.
+    shared_revision = models.PositiveIntegerField(null=True, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=PlanStatus.values), name="plan_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(shared_revision__isnull=True, shared_at__isnull=True)
+                | models.Q(shared_revision__isnull=False, shared_at__isnull=False),
+                name="plan_shared_revision_and_time",
             ),
             models.CheckConstraint(
                 condition=models.Q(revision__gte=1)
@@ -153,6 +169,15 @@ class RecoveryPlan(models.Model):
 
     def revision_of(self, part: str) -> int:
         return getattr(self, f"{part}_revision")
+
+    @property
+    def awaiting_agreement(self) -> bool:
+        """Shared with the person for agreement, and not changed since (see `selectors`)."""
+        return self.status == PlanStatus.DRAFT and self.shared_revision == self.revision
+
+    def part_changed_at(self, part: str) -> datetime.datetime:
+        """When a part (a `PlanPart` value) was last changed, or the plan started."""
+        return getattr(self, f"{part}_changed_at") or self.created_at
 
     def review_state(self, today: datetime.date) -> ReviewState:
         return review_state_of(self.status, self.review_due_on, today)
@@ -315,17 +340,41 @@ class PlanComment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = FreeTextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # The coordinator's answer: a reply, or an empty reply when they marked it dealt with.
+    # A person's comment without an answer holds back agreement.
+    reply = FreeTextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(part__in=PlanPart.values), name="plan_comment_part_valid"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True, answered_by__isnull=True)
+                | models.Q(answered_at__isnull=False, answered_by__isnull=False),
+                name="plan_comment_answer_names_who",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=False) | models.Q(reply=""),
+                name="plan_comment_reply_is_an_answer",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Comment on {self.get_part_display()} by {self.author}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
 
 
 class PlanVersion(models.Model):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from directory.models import ServiceUser, User
@@ -62,6 +62,53 @@ def plan_summaries_for(
     return summaries
 
 
+def awaiting_agreement(prefix: str = "") -> Q:
+    """Plans waiting for the person's agreement: shared with them, and not changed since.
+
+    Written once here for the plan page, the agree service and the lists of what waits (a
+    coordinator's "needs your attention", a person's home page). `prefix` reaches the plan
+    from another model, e.g. "recovery_plan__" from a person.
+    """
+    return Q(
+        **{
+            f"{prefix}status": PlanStatus.DRAFT,
+            f"{prefix}shared_revision": F(f"{prefix}revision"),
+        }
+    )
+
+
+def plans_awaiting_agreement(*, user: User) -> QuerySet[RecoveryPlan]:
+    """Plans the user may read that wait for the person's agreement, longest waiting first."""
+    return plans_visible_to(user).filter(awaiting_agreement()).order_by("shared_at", "pk")
+
+
+def plan_awaiting_agreement_of(person: ServiceUser) -> RecoveryPlan | None:
+    """The person's plan if it waits for their agreement (for their home page): one query."""
+    return RecoveryPlan.objects.filter(awaiting_agreement(), service_user=person).first()
+
+
+def open_comments_of(plan: RecoveryPlan) -> QuerySet[PlanComment]:
+    """The person's own comments on their plan that nobody has answered yet. They hold back
+    agreement."""
+    return PlanComment.objects.filter(
+        plan=plan, answered_at__isnull=True, author__service_user_record=F("plan__service_user")
+    )
+
+
+def comments_waiting_for_an_answer(*, user: User) -> QuerySet[PlanComment]:
+    """People's own comments on plans the user may read that nobody has answered, oldest first
+    (for a coordinator's "needs your attention")."""
+    return (
+        PlanComment.objects.filter(
+            plan__in=plans_visible_to(user),
+            answered_at__isnull=True,
+            author__service_user_record=F("plan__service_user"),
+        )
+        .select_related("plan__service_user")
+        .order_by("created_at", "pk")
+    )
+
+
 def plan_for(person: ServiceUser) -> RecoveryPlan | None:
     """A person's plan on its own, without its parts: one query."""
     return RecoveryPlan.objects.filter(service_user=person).first()
@@ -84,7 +131,9 @@ def plan_of(person: ServiceUser) -> RecoveryPlan | None:
     return (
         plan_with_parts(RecoveryPlan.objects.filter(service_user=person))
         .prefetch_related(
-            Prefetch("comments", queryset=PlanComment.objects.select_related("author")),
+            Prefetch(
+                "comments", queryset=PlanComment.objects.select_related("author", "answered_by")
+            ),
             "reviews",
         )
         .first()

@@ -24,6 +24,8 @@ ROLLUP_PEOPLE = "tests/surveys/test_rollup_people.py"
 NETWORK_ISOLATION = "tests/networks/test_api.py"
 NETWORK_PERMISSIONS = "tests/networks/test_permissions.py"
 NETWORK_STEPS = "tests/networks/test_transitions.py"
+AGREEMENT = "tests/careplans/test_agreement_flow.py"
+PLAN_PAGE = "tests/careplans/test_plan_page.py"
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,27 @@ MUTANTS = [
         "(S.ACCEPTED, S.STARTED): Side.PARTNER,",
         "(S.ACCEPTED, S.STARTED): Side.PARTNER, (S.REFERRED, S.STARTED): Side.PARTNER,",
         NETWORK_STEPS,
+    ),
+    Mutant(
+        "a plan is agreed while the person's comment waits for an answer",
+        "careplans/services/agreement.py",
+        "if open_comments_of(locked).exists():",
+        "if False:",
+        AGREEMENT,
+    ),
+    Mutant(
+        "a plan changed after it was shared still waits for agreement as if unchanged",
+        "careplans/models.py",
+        "return self.status == PlanStatus.DRAFT and self.shared_revision == self.revision",
+        "return self.status == PlanStatus.DRAFT and self.shared_revision is not None",
+        AGREEMENT,
+    ),
+    Mutant(
+        "the review page draws no question for the goals, so their ratings are lost",
+        "careplans/forms.py",
+        'self.helper.layout = Layout("reviewed_on", *goal_questions, "summary", "next_review_on")',
+        "pass",
+        PLAN_PAGE,
     ),
 ]
 

@@ -5,7 +5,7 @@ revision, so of two people saving the same thing from the same starting point ex
 succeeds; the other gets `StaleEdit` with what is saved now, and nothing is overwritten.
 """
 
-from .agreement import comment_add, plan_agree
+from .agreement import comment_add, comment_answer, plan_agree, plan_share
 from .base import RESOURCE
 from .items import (
     crisis_contact_add,
@@ -27,6 +27,7 @@ from .reviews import plan_review_record
 __all__ = [
     "RESOURCE",
     "comment_add",
+    "comment_answer",
     "crisis_contact_add",
     "crisis_contact_remove",
     "crisis_contact_update",
@@ -38,6 +39,7 @@ __all__ = [
     "plan_create",
     "plan_part_update",
     "plan_review_record",
+    "plan_share",
     "step_add",
     "step_move",
     "step_update",

@@ -19,7 +19,7 @@ from directory.models import User
 from ..choices import AgreementMethod, PlanStatus
 from ..models import PlanComment, PlanVersion, RecoveryPlan
 from ..permissions import can_agree_plan_of, can_comment_on_plan_of, can_edit_plan_of
-from ..selectors import review_interval_months
+from ..selectors import open_comments_of, review_interval_months
 from ..versions import plan_snapshot
 from .base import audit_plan, earlier_submission, save_new
 
@@ -90,6 +90,17 @@ def plan_agree(
     if locked.status == PlanStatus.AGREED:
         # Already agreed as it stands (a double submit): that version is the answer.
         return locked.versions.order_by("-number").first()  # type: ignore[return-value]
+    if method == AgreementMethod.ONLINE and not locked.awaiting_agreement:
+        raise ValidationError(
+            "Your care coordinator has not asked you to agree this plan yet. "
+            "They will let you know when it is ready."
+        )
+    if open_comments_of(locked).exists():
+        raise ValidationError(
+            "The person's comments on the plan need an answer before the plan is agreed."
+            if method != AgreementMethod.ONLINE
+            else "Your care coordinator will answer your comments first; then you can agree."
+        )
     number = (locked.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     version = PlanVersion(
         plan=locked,
@@ -106,8 +117,84 @@ def plan_agree(
     if review_due is None or review_due <= agreed_on:
         review_due = add_months(agreed_on, review_interval_months(trust_id=person.trust_id))
     RecoveryPlan.objects.filter(pk=locked.pk).update(
-        status=PlanStatus.AGREED, review_due_on=review_due, updated_at=timezone.now()
+        status=PlanStatus.AGREED,
+        review_due_on=review_due,
+        updated_at=timezone.now(),
+        shared_revision=None,
+        shared_at=None,
     )
     audit_plan(audit, person, AccessAction.CHANGE)
     plan.refresh_from_db()
     return version
+
+
+@transaction.atomic
+def plan_share(
+    *, actor: User, plan: RecoveryPlan, revision: int, audit: AuditContext
+) -> RecoveryPlan:
+    """Ask the person to agree the plan as it stands at `revision`, and tell them so.
+
+    A plan changed since the coordinator read it is not shared (StaleEdit): the person is asked
+    to agree what the coordinator saw. Sharing again what is already shared changes nothing and
+    sends nothing (a double submit). The email goes after commit, through the task queue.
+    """
+    if not can_edit_plan_of(actor, plan.service_user):
+        raise ValidationError("You cannot share this plan.")
+    locked = RecoveryPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.status == PlanStatus.CLOSED:
+        raise ValidationError("This plan is closed.")
+    if locked.revision != revision:
+        raise StaleEdit(locked)
+    if locked.status != PlanStatus.DRAFT:
+        raise ValidationError("The plan is agreed as it stands: there is nothing new to agree.")
+    if locked.shared_revision == revision:
+        audit_plan(audit, plan.service_user, AccessAction.READ)
+        plan.refresh_from_db()
+        return plan
+    RecoveryPlan.objects.filter(pk=locked.pk).update(
+        shared_revision=revision, shared_at=timezone.now()
+    )
+    audit_plan(audit, plan.service_user, AccessAction.CHANGE, "recovery plan sharing")
+    from .. import tasks  # tasks call services: imported here to keep the import one-way
+
+    plan_id = locked.pk
+    transaction.on_commit(lambda: tasks.email_plan_shared.delay(plan_id, revision))
+    plan.refresh_from_db()
+    return plan
+
+
+@transaction.atomic
+def comment_answer(
+    *,
+    actor: User,
+    comment: PlanComment,
+    reply: str,
+    audit: AuditContext,
+) -> PlanComment:
+    """Answer a person's comment: a reply, or (with no reply) marked dealt with.
+
+    A comment is answered once. Of two answers at the same moment the first stands, and a
+    second identical submit returns it; a different answer after the first is refused, so no
+    reply is silently replaced.
+    """
+    plan = comment.plan
+    if not can_edit_plan_of(actor, plan.service_user):
+        raise ValidationError("You cannot answer comments on this plan.")
+    reply = reply.strip()
+    try:
+        PlanComment._meta.get_field("reply").clean(reply, comment)
+    except ValidationError as error:
+        raise ValidationError({"reply": error.messages}) from None
+    answered = PlanComment.objects.filter(pk=comment.pk, answered_at__isnull=True).update(
+        reply=reply, answered_at=timezone.now(), answered_by=actor
+    )
+    comment.refresh_from_db()
+    if not answered:
+        if comment.reply != reply:
+            raise ValidationError(
+                {"reply": "This comment has already been answered. Read the answer below."}
+            )
+        audit_plan(audit, plan.service_user, AccessAction.READ, "recovery plan comment")
+        return comment
+    audit_plan(audit, plan.service_user, AccessAction.CHANGE, "recovery plan comment")
+    return comment

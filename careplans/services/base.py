@@ -38,15 +38,19 @@ def require_editor(actor: User, plan: RecoveryPlan) -> None:
         raise ValidationError("This plan is closed and can no longer be changed.")
 
 
-def plan_changed(plan: RecoveryPlan, **part_revision: Any) -> None:
-    """Bump the plan's revision; an agreed plan that changes needs agreeing again."""
+def plan_changed(plan: RecoveryPlan, part: str | None = None, **part_revision: Any) -> None:
+    """Bump the plan's revision; an agreed plan that changes needs agreeing again, and a plan
+    shared for agreement is no longer the one shared. `part` (a `PlanPart`) is dated."""
+    now = timezone.now()
+    dated = {f"{part}_changed_at": now} if part else {}
     RecoveryPlan.objects.filter(pk=plan.pk).update(
         revision=F("revision") + 1,
         status=models.Case(
             models.When(status=PlanStatus.AGREED, then=models.Value(PlanStatus.DRAFT)),
             default=F("status"),
         ),
-        updated_at=timezone.now(),
+        updated_at=now,
+        **dated,
         **part_revision,
     )
 

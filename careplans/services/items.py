@@ -39,6 +39,15 @@ SUPPORTER_FIELDS = (
 Item = TypeVar("Item", bound=models.Model)
 
 
+def part_of(item: models.Model) -> str:
+    """The part of the plan an item belongs to: crisis contacts sit in the crisis part."""
+    if isinstance(item, (Goal, GoalStep)):
+        return PlanPart.GOALS
+    if isinstance(item, CrisisContact):
+        return PlanPart.CRISIS
+    return PlanPart.SUPPORTERS
+
+
 def _next_position(queryset: models.QuerySet) -> int:
     return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
 
@@ -70,7 +79,7 @@ def _item_add(
     item.full_clean(validate_unique=False)
     if (saved := save_new(item, **scope)) is not item:
         return saved
-    plan_changed(plan)
+    plan_changed(plan, part_of(item))
     audit_plan(audit, plan.service_user, AccessAction.CHANGE)
     return item
 
@@ -89,7 +98,7 @@ def _item_update(
     require_editor(actor, plan)
     if not compare_and_set(item, seen=revision, values=changes()):
         return False
-    plan_changed(plan)
+    plan_changed(plan, part_of(item))
     audit_plan(audit, plan.service_user, AccessAction.CHANGE)
     return True
 
@@ -111,7 +120,7 @@ def _item_remove(
         if current is None:
             return  # already removed: a double submit
         raise StaleEdit(current)
-    plan_changed(plan)
+    plan_changed(plan, part_of(item))
     audit_plan(audit, plan.service_user, AccessAction.CHANGE)
 
 
@@ -142,7 +151,7 @@ def _item_move(
     if not _swap(ordered, item.pk, direction):
         return
     type(item)._default_manager.bulk_update(ordered, ["position"])
-    plan_changed(plan)
+    plan_changed(plan, part_of(item))
     audit_plan(audit, plan.service_user, AccessAction.CHANGE)
 
 

@@ -77,7 +77,7 @@ def plan_part_update(
     )
     if not updated:
         raise StaleEdit(current)
-    plan_changed(plan)
+    plan_changed(plan, part)
     audit_plan(audit, plan.service_user, AccessAction.CHANGE)
     plan.refresh_from_db()
     return plan

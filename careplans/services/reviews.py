@@ -13,6 +13,7 @@ from directory.audit import AuditContext
 from directory.choices import AccessAction
 from directory.models import User
 
+from ..choices import PlanPart
 from ..models import (
     Goal,
     PlanReview,
@@ -64,7 +65,7 @@ def plan_review_record(
             changed.append(goals[goal_pk])
     Goal.objects.filter(pk__in=[g.pk for g in changed]).update(revision=F("revision") + 1)
     Goal.objects.bulk_update(changed, ["progress"])
-    plan_changed(plan)
+    plan_changed(plan, PlanPart.GOALS)
     RecoveryPlan.objects.filter(pk=plan.pk).update(
         review_due_on=next_review_on, last_reviewed_on=reviewed_on
     )

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
+from ..choices import PlanStatus
 from ..selectors import plan_of, versions_of
 from ..versions import compare_snapshots, plan_snapshot
 from .base import (
@@ -49,12 +50,16 @@ class CompareView(PlanPageMixin, TemplateView):
         if len(versions) < 1:
             raise Http404
         numbers = sorted(versions)
+        # With changes not yet agreed, the question is "what changed since it was agreed?": the
+        # latest agreed version against the plan now. Otherwise the last two versions.
+        unagreed = self.current_plan.status == PlanStatus.DRAFT
+        latest_against_now = unagreed or len(numbers) == 1
         try:
             old = int(
-                self.request.GET.get("from", numbers[-2] if len(numbers) > 1 else numbers[-1])
+                self.request.GET.get("from", numbers[-1] if latest_against_now else numbers[-2])
             )
             new_raw = self.request.GET.get(
-                "to", "current" if len(numbers) == 1 else str(numbers[-1])
+                "to", "current" if latest_against_now else str(numbers[-1])
             )
             new = None if new_raw == "current" else int(new_raw)
         except ValueError:

@@ -9,7 +9,16 @@ nor do administrators, whose job is the directory, not clinical records.
 from careplans.services import RESOURCE
 from tests.access import Case, api, expect, page
 
-from .factories import contact_of, goal_of, plan_for, step_of, supporter_of, version_of
+from .factories import (
+    comment_of,
+    contact_of,
+    goal_of,
+    plan_for,
+    shared_for_agreement,
+    step_of,
+    supporter_of,
+    version_of,
+)
 
 NO_PLANS = {"qa_manager": 403, "hr": 403, "network_coordinator": 403, "administrator": 403}
 
@@ -111,6 +120,42 @@ ROWS = {
         ),
     ],
     "careplans:plan_print": read_cases(),
+    "careplans:crisis_card": read_cases(),
+    "careplans:share": [
+        *edit_cases(),
+        Case(
+            page(302, other_trust_staff=404, **EDIT_ROLES_NEVER),
+            kwargs=lambda w: {"public_id": plan_for(w.person).service_user.public_id},
+            method="post",
+            data=lambda w: {"revision": str(plan_for(w.person).revision)},
+            writes=True,
+            label="share (POST)",
+            audits="recovery plan sharing",
+        ),
+    ],
+    "careplans:comment_answer": [
+        *edit_cases(lambda w, p: {"item_id": comment_of(p).public_id}),
+        Case(
+            page(302, other_trust_staff=404, **EDIT_ROLES_NEVER),
+            kwargs=lambda w: {
+                "public_id": w.person.public_id,
+                "item_id": comment_of(w.person).public_id,
+            },
+            method="post",
+            data=lambda w: {"reply": "Answered by the matrix"},
+            writes=True,
+            label="answer (POST)",
+            audits="recovery plan comment",
+        ),
+        Case(
+            page(404, **EDIT_ROLES_NEVER, other_trust_staff=404),
+            kwargs=lambda w: {
+                "public_id": w.person.public_id,
+                "item_id": comment_of(w.teammate_person).public_id,
+            },
+            label="a comment on another person's plan",
+        ),
+    ],
     "careplans:version": read_cases(
         lambda w, p: {"number": version_of(p).number}, audits="recovery plan version"
     ),
@@ -280,7 +325,9 @@ ROWS = {
     "careplans:agree": [
         Case(
             page(200, **AGREE_NEVER),
-            kwargs=lambda w: {"public_id": plan_for(w.person).service_user.public_id},
+            kwargs=lambda w: {
+                "public_id": shared_for_agreement(plan_for(w.person)).service_user.public_id
+            },
             label="person",
             audits=RESOURCE,
         ),
@@ -300,7 +347,7 @@ ROWS = {
             page(302, **AGREE_NEVER),
             kwargs=lambda w: {"public_id": plan_for(w.person).service_user.public_id},
             method="post",
-            data=lambda w: {"revision": str(plan_for(w.person).revision)},
+            data=lambda w: {"revision": str(shared_for_agreement(plan_for(w.person)).revision)},
             writes=True,
             label="agree (POST)",
             audits=RESOURCE,

@@ -96,6 +96,17 @@ def supporter_of(person: ServiceUser) -> Supporter:
     return plan.supporters.first() or SupporterFactory.create(plan=plan)
 
 
+def comment_of(person: ServiceUser):
+    """A comment of the person on their plan, waiting for an answer."""
+    from careplans.models import PlanComment
+
+    plan = plan_for(person)
+    author = person.user or UserFactory.create(trust=person.trust)
+    return plan.comments.first() or PlanComment.objects.create(
+        plan=plan, part="goals", author=author, text="Could we add swimming?"
+    )
+
+
 def version_of(person: ServiceUser):
     """An agreed version of the person's plan (made directly: the matrix only reads it)."""
     import datetime
@@ -112,3 +123,15 @@ def version_of(person: ServiceUser):
         agreed_by=plan.created_by,
         method="in_person",
     )
+
+
+def shared_for_agreement(plan: RecoveryPlan) -> RecoveryPlan:
+    """Mark the plan shared with the person at its current revision (as `plan_share` does)."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    RecoveryPlan.objects.filter(pk=plan.pk).update(
+        shared_revision=F("revision"), shared_at=timezone.now()
+    )
+    plan.refresh_from_db()
+    return plan

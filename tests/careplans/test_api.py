@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -11,7 +13,7 @@ from tests.audit import audit_trail
 from tests.conftest import ROLES
 from tests.factories import ServiceUserFactory
 
-from .factories import GoalFactory, plan_for
+from .factories import GoalFactory, plan_for, shared_for_agreement
 
 
 def part_url(plan, part="about"):
@@ -43,6 +45,23 @@ def test_the_plan_reads_whole_with_revisions(world, client_for):
     assert body["about"]["fields"]["what_matters"] == plan.what_matters
     assert body["goals"][0]["description"] == "Swim"
     assert body["status"] == "draft"
+    assert body["waiting_for_agreement_since"] is None
+
+
+def test_the_plan_says_since_when_it_waits_for_the_persons_agreement(world, client_for):
+    plan = shared_for_agreement(plan_for(world.person))
+    url = reverse("api:plan-detail", kwargs={"public_id": plan.public_id})
+    client = client_for(world.user("care_coordinator"))
+
+    since = client.get(url).json()["waiting_for_agreement_since"]
+    assert datetime.datetime.fromisoformat(since) == plan.shared_at
+    listed = client.get(reverse("api:plan-list")).json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [r["waiting_for_agreement_since"] is not None for r in rows] == [True]
+
+    GoalFactory.create(plan=plan)
+    RecoveryPlan.objects.filter(pk=plan.pk).update(revision=plan.revision + 1)  # changed since
+    assert client.get(url).json()["waiting_for_agreement_since"] is None
 
 
 def test_create_is_idempotent(world, client_for):

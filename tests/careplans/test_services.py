@@ -27,6 +27,7 @@ from .factories import (
     GoalFactory,
     RecoveryPlanFactory,
     plan_for,
+    shared_for_agreement,
 )
 
 
@@ -195,6 +196,7 @@ def test_the_person_agrees_online_which_freezes_version_one(plan, world):
     )
     plan.refresh_from_db()
 
+    shared_for_agreement(plan)
     version = services.plan_agree(
         actor=world.user("service_user"),
         audit=audit_as(world.user("service_user")),
@@ -215,6 +217,7 @@ def test_the_person_agrees_online_which_freezes_version_one(plan, world):
 
 def test_agreeing_twice_by_double_submit_keeps_one_version(plan, world):
     person = world.user("service_user")
+    shared_for_agreement(plan)
     first = services.plan_agree(
         actor=person, audit=audit_as(person), plan=plan, revision=plan.revision
     )
@@ -306,6 +309,7 @@ def test_changing_an_agreed_plan_makes_it_a_draft_and_the_next_agreement_version
         values={"name": "Priya", "relationship": "Sister", "phone": "01632 960001"},
     )
     plan.refresh_from_db()
+    shared_for_agreement(plan)
     services.plan_agree(actor=person, audit=audit_as(person), plan=plan, revision=plan.revision)
     plan.refresh_from_db()
 
@@ -322,6 +326,7 @@ def test_changing_an_agreed_plan_makes_it_a_draft_and_the_next_agreement_version
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
+    shared_for_agreement(plan)
     second = services.plan_agree(
         actor=person, audit=audit_as(person), plan=plan, revision=plan.revision
     )
@@ -396,6 +401,7 @@ def test_goals_move_up_and_down(plan, coordinator):
 def test_a_review_rates_goals_and_sets_the_next_review(plan, coordinator, world):
     goal = GoalFactory.create(plan=plan)
     other = GoalFactory.create(plan=plan, progress=4)
+    shared_for_agreement(plan)
     services.plan_agree(
         actor=world.user("service_user"),
         audit=audit_as(world.user("service_user")),
@@ -610,6 +616,7 @@ def test_an_add_replayed_with_the_same_id_returns_the_first_and_another_plan_ref
 
 
 def test_saving_what_is_already_saved_changes_nothing(plan, coordinator, world):
+    shared_for_agreement(plan)
     services.plan_agree(
         actor=world.user("service_user"),
         audit=audit_as(world.user("service_user")),

@@ -208,6 +208,16 @@ ROWS: dict[str, Row] = {
             "note": TYPED,
         },
     ),
+    "plan_share": Row(
+        stale=_stale_plan,
+        call=lambda w, plan: services.plan_share(
+            actor=_actor(w), plan=plan, revision=1, audit=audit_as(_actor(w))
+        ),
+        page="careplans:share",
+        page_kwargs=_plan_url,
+        form={},
+        page_keeps_typing=False,
+    ),
 }
 
 SERVICE_MODULES = ("careplans.services", "surveys.services", "directory.services")

@@ -24,6 +24,7 @@ from .factories import (
     RecoveryPlanFactory,
     SupporterFactory,
     plan_for,
+    shared_for_agreement,
     supporter_of,
 )
 
@@ -45,7 +46,7 @@ def test_the_plan_opens_with_crisis_contacts_first(world, coordinator_client):
 
     body = coordinator_client.get(url("plan", world.person)).content.decode()
 
-    assert body.index("Crisis line") < body.index("About me") < body.index("Goals")
+    assert body.index("Crisis line") < body.index('id="part-about"') < body.index('id="goals"')
     assert 'href="tel:0800000000"' in body
 
 
@@ -79,8 +80,15 @@ def test_a_plan_page_with_30_goals_takes_a_bounded_number_of_queries(
     SupporterFactory.create_batch(3, plan=plan)
     for part in ("about", "goals", "crisis"):
         PlanComment.objects.create(
-            plan=plan, part=part, author=world.user("service_user"), text="Hm"
+            plan=plan,
+            part=part,
+            author=world.user("service_user"),
+            text="Hm",
+            reply="Talked it through",
+            answered_at=timezone.now(),
+            answered_by=world.user("care_coordinator"),
         )
+    shared_for_agreement(plan)
     services.plan_agree(
         actor=world.user("service_user"),
         audit=audit_as(world.user("service_user")),
@@ -100,8 +108,15 @@ def test_free_text_with_markup_is_shown_escaped(world, coordinator_client, clien
     GoalFactory.create(plan=plan, description=MARKUP)
     CrisisContactFactory.create(plan=plan, name=MARKUP)
     PlanComment.objects.create(
-        plan=plan, part="about", author=world.user("service_user"), text=MARKUP
+        plan=plan,
+        part="about",
+        author=world.user("service_user"),
+        text=MARKUP,
+        reply=MARKUP,
+        answered_at=timezone.now(),
+        answered_by=world.user("care_coordinator"),
     )
+    shared_for_agreement(plan)
     services.plan_agree(
         actor=world.user("service_user"),
         audit=audit_as(world.user("service_user")),
@@ -276,21 +291,53 @@ def test_recording_a_review_rates_each_goal(world, coordinator_client):
     assert plan.review_due_on == following
 
 
-def test_the_person_comments_and_agrees(world, client_for):
+def test_the_person_agrees_only_once_shared_and_once_their_comments_are_answered(
+    world, client_for, django_capture_on_commit_callbacks
+):
     plan = plan_for(world.person)
-    client = client_for(world.user("service_user"))
 
-    page = client.get(url("plan", world.person)).content.decode()
+    def person():  # one test client, signed in as each in turn
+        return client_for(world.user("service_user"))
+
+    def coordinator():
+        return client_for(world.user("care_coordinator"))
+
+    # Not shared yet: no agree button, and a direct post agrees nothing.
+    page = person().get(url("plan", world.person)).content.decode()
     assert "Your recovery plan" in page
+    assert url("agree", world.person) not in page
+    person().post(url("agree", world.person), {"revision": str(plan.revision)})
+    assert not PlanVersion.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator().post(url("share", world.person), {"revision": str(plan.revision)})
+    page = person().get(url("plan", world.person)).content.decode()
     assert url("agree", world.person) in page
+    assert "Waiting for your agreement" in page
+    assert page.index('id="agree"') > page.index('id="supporters"')  # at the end of the plan
 
-    client.post(url("comment", world.person), {"part": "goals", "text": "Add swimming, please"})
-    response = client.post(url("agree", world.person), {"revision": str(plan.revision)})
+    person().post(url("comment", world.person), {"part": "goals", "text": "Add swimming, please"})
+    response = person().post(url("agree", world.person), {"revision": str(plan.revision)})
+    assert response.status_code == 302
+    assert not PlanVersion.objects.exists()  # held back: the comment waits for an answer
+    page = person().get(response["Location"]).content.decode()
+    assert "answer your comments" in page
 
+    comment = PlanComment.objects.get(plan=plan)
+    coordinator().post(
+        reverse(
+            "careplans:comment_answer",
+            kwargs={"public_id": world.person.public_id, "item_id": comment.public_id},
+        ),
+        {"reply": "Added as goal 2 when we meet on Friday"},
+    )
+    page = person().get(url("plan", world.person)).content.decode()
+    assert "Added as goal 2 when we meet on Friday" in page
+
+    response = person().post(url("agree", world.person), {"revision": str(plan.revision)})
     assert response.status_code == 302
     version = PlanVersion.objects.get(plan=plan)
     assert version.agreed_by == world.user("service_user")
-    assert PlanComment.objects.get(plan=plan).text == "Add swimming, please"
     plan.refresh_from_db()
     assert plan.status == PlanStatus.AGREED
 
@@ -331,6 +378,7 @@ def test_recording_agreement_in_person_needs_a_real_past_date(world, coordinator
 def test_comparing_two_versions_part_by_part(world, coordinator_client):
     plan = plan_for(world.person, hopes="To walk the fells")
     person = world.user("service_user")
+    shared_for_agreement(plan)
     services.plan_agree(actor=person, audit=audit_as(person), plan=plan, revision=plan.revision)
     plan.refresh_from_db()
     services.plan_part_update(
@@ -343,6 +391,7 @@ def test_comparing_two_versions_part_by_part(world, coordinator_client):
     )
     GoalFactory.create(plan=plan, description="Learn to swim")
     plan.refresh_from_db()
+    shared_for_agreement(plan)
     services.plan_agree(actor=person, audit=audit_as(person), plan=plan, revision=plan.revision)
 
     body = coordinator_client.get(url("compare", world.person) + "?from=1&to=2").content.decode()
@@ -530,6 +579,7 @@ def test_there_is_nothing_to_record_or_agree_on_an_agreed_plan(
     world, coordinator_client, client_for
 ):
     plan = plan_for(world.person)
+    shared_for_agreement(plan)
     services.plan_agree(
         actor=world.user("service_user"),
         audit=audit_as(world.user("service_user")),

@@ -59,7 +59,7 @@ def test_a_coordinator_writes_a_plan_and_the_person_reads_and_agrees_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Recovery plan")
     check_page(page, "plan-new")
 
-    page.get_by_role("link", name="Change what matters to me").click()
+    page.get_by_role("link", name="Change about me").click()
     check_page(page, "plan-about-me")
     page.get_by_label("What matters to me").fill("My daughter <Amal> & my allotment")
     page.get_by_label("My hopes").fill("To go back to work, part time")
@@ -94,13 +94,21 @@ def test_a_coordinator_writes_a_plan_and_the_person_reads_and_agrees_it(
     expect(page.get_by_text("The crisis contact has been added.")).to_be_visible()
     check_page(page, "plan-written")
 
-    # Then the person signs in, finds their plan with crisis contacts first, and agrees it
+    # And shares it with the person for agreement, the one next step at the top of the plan
+    page.get_by_role("link", name="Share the plan for agreement").first.click()
+    check_page(page, "plan-share")
+    page.get_by_role("button", name="Share the plan for agreement").click()
+    expect(page.get_by_text("The plan has been shared with Samira Oakenshaw")).to_be_visible()
+    expect(page.get_by_text("waiting for their agreement")).to_be_visible()
+
+    # Then the person signs in, finds their plan with crisis contacts first, and comments
     person_context, person = _second_session(browser, live_server, world.user("service_user"))
     person.goto(f"{live_server.url}/")
     person.get_by_role("link", name="Your recovery plan").first.click()
     expect(person.get_by_role("heading", level=1)).to_have_text("Your recovery plan")
     headings = person.locator("main h2").all_inner_texts()
-    assert "call" in headings[0] and headings[1] == "About me", headings
+    assert headings[0] == "Contents" and "call" in headings[1], headings
+    assert headings.index("About me") < headings.index("Agree your plan"), headings
     expect(person.get_by_text("My daughter <Amal> & my allotment")).to_be_visible()
     expect(person.get_by_role("link", name="01632 960 001")).to_be_visible()
     check_page(person, "plan-person-reads")
@@ -110,10 +118,27 @@ def test_a_coordinator_writes_a_plan_and_the_person_reads_and_agrees_it(
     person.get_by_label("Your comment").fill("Can we add swimming?")
     person.get_by_role("button", name="Add comment").click()
     expect(person.get_by_text("Can we add swimming?")).to_be_visible()
+    expect(person.get_by_role("button", name="I agree to this plan")).to_have_count(0)
+    expect(person.locator("#agree")).to_be_visible()
+    check_page(person, "plan-person-waits-for-an-answer")
 
-    person.get_by_role("link", name="Agree your plan").click()
-    check_page(person, "plan-person-agree")
-    person.get_by_role("button", name="I agree to this plan").click()
+    # When the coordinator replies to the comment
+    page.reload()
+    page.get_by_role("link", name=re.compile("Answer Samira Oakenshaw's comment")).click()
+    check_page(page, "plan-comment-answer")
+    page.get_by_label("Your reply").fill("Yes: we will add it together on Friday")
+    page.get_by_role("button", name="Save answer").click()
+    expect(page.get_by_text("Your reply has been saved.")).to_be_visible()
+
+    # Then the person reads the reply and agrees at the end of the plan
+    person.reload()
+    expect(person.get_by_text("Yes: we will add it together on Friday")).to_be_visible()
+    agree = person.get_by_role("button", name="I agree to this plan")
+    assert (
+        person.locator("#agree").bounding_box()["y"]
+        > person.locator("#supporters").bounding_box()["y"]
+    )
+    agree.click()
     expect(person.get_by_text("You agreed your plan; it is kept as version 1.")).to_be_visible()
     expect(person.get_by_role("link", name="Version 1")).to_be_visible()
     check_page(person, "plan-person-agreed")
@@ -253,6 +278,9 @@ def test_versions_compare_and_print_on_desktop_and_phone(page, context, live_ser
         values={"name": "Crisis line", "relationship": "Crisis team", "phone": "0800 000 000"},
     )
     plan.refresh_from_db()
+    services.plan_share(
+        actor=coordinator, audit=audit_as(coordinator), plan=plan, revision=plan.revision
+    )
     services.plan_agree(actor=person, audit=audit_as(person), plan=plan, revision=plan.revision)
     services.plan_part_update(
         actor=coordinator,
@@ -314,6 +342,7 @@ def test_versions_compare_and_print_on_desktop_and_phone(page, context, live_ser
         (f"{base}versions/1/", "plan-version-phone"),
         (f"{base}review/", "plan-review-phone"),
         (f"{base}print/", "plan-print-phone"),
+        (f"{base}crisis-card/", "plan-crisis-card-phone"),
         ("/caseload/", "plans-caseload-phone"),
     ]:
         page.goto(path if path.startswith("http") else f"{live_server.url}{path}")
@@ -321,3 +350,109 @@ def test_versions_compare_and_print_on_desktop_and_phone(page, context, live_ser
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{path} scrolls sideways on a phone ({width}px)"
     assert RecoveryPlan.objects.get().versions.count() == 2
+
+
+def test_a_person_reads_what_changed_comments_gets_a_reply_and_agrees_at_the_end(
+    page, context, browser, live_server, world
+):
+    coordinator, person_login = world.user("care_coordinator"), world.user("service_user")
+    plan = services.plan_create(
+        actor=coordinator, audit=audit_as(coordinator), service_user=world.person
+    )
+    services.plan_part_update(
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        part="about",
+        revision=1,
+        values={"hopes": "To walk the fells", "what_matters": "My son"},
+    )
+    services.goal_add(
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        values={"life_area": "physical_health", "description": "Walk every day"},
+    )
+    plan.refresh_from_db()
+    services.plan_agree(
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        revision=plan.revision,
+        method="in_person",
+        agreed_on=timezone.localdate(),
+    )
+    # Given the coordinator changed the agreed plan and shares it for agreement
+    services.plan_part_update(
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        part="about",
+        revision=2,
+        values={"hopes": "To walk the high fells with my son", "what_matters": "My son"},
+    )
+    services.goal_add(
+        actor=coordinator,
+        audit=audit_as(coordinator),
+        plan=plan,
+        values={"life_area": "work", "description": "Volunteer on Saturdays"},
+    )
+    sign_in(context, live_server, coordinator)
+    base = f"{live_server.url}/people/{world.person.public_id}/plan/"
+    page.goto(base)
+    check_page(page, "plan-coordinator-changed")
+    page.set_viewport_size(PHONE)
+    check_page(page, "plan-coordinator-changed")
+    page.get_by_role("link", name="Share the plan for agreement").first.click()
+    check_page(page, "plan-share")
+    page.get_by_role("button", name="Share the plan for agreement").click()
+    expect(page.get_by_text("waiting for their agreement")).to_be_visible()
+
+    # When the person opens their plan on a phone
+    person_context, person = _second_session(browser, live_server, person_login)
+    person.set_viewport_size(PHONE)
+    person.goto(base)
+    person.get_by_role("link", name="Read what changed, then agree your plan at the end").click()
+    changes = person.locator("section.app-changes")
+    expect(
+        changes.get_by_role("heading", name="What changed since you agreed version 1")
+    ).to_be_visible()
+    expect(changes.locator("ins")).to_contain_text(["high", "with my son"])
+    expect(changes.locator("dt", has_text="Goal: Volunteer on Saturdays")).to_contain_text("Added")
+    expect(changes.get_by_role("heading", name="Keeping well")).to_have_count(0)
+    check_page(person, "plan-person-what-changed")
+    width = person.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the plan scrolls sideways on a phone ({width}px)"
+
+    # And comments, which holds agreement back until the coordinator answers
+    person.get_by_role("link", name="Comment on goals").click()
+    person.get_by_label("Your comment").fill("Saturdays are hard: could it be Sundays?")
+    person.get_by_role("button", name="Add comment").click()
+    expect(person.get_by_role("button", name="I agree to this plan")).to_have_count(0)
+    check_page(person, "plan-person-waits-for-an-answer")
+
+    page.goto(base)
+    page.get_by_role("link", name=re.compile("Answer Samira Oakenshaw's comment")).click()
+    check_page(page, "plan-comment-answer")
+    page.get_by_role("button", name="Save answer").click()  # no reply: marked as dealt with
+    expect(page.get_by_text("The comment has been marked as dealt with.")).to_be_visible()
+    expect(page.get_by_text("Dealt with", exact=True)).to_be_visible()
+
+    # Then the person agrees at the end of the plan
+    person.reload()
+    expect(person.get_by_text("Dealt with", exact=True)).to_be_visible()
+    person.get_by_role("button", name="I agree to this plan").click()
+    expect(person.get_by_text("it is kept as version 2")).to_be_visible()
+    check_page(person, "plan-person-agreed")
+    _no_console_errors(person)
+    person_context.close()
+    plan.refresh_from_db()
+    assert plan.status == "agreed" and plan.versions.count() == 2
+
+    # And the crisis card and the review page are clean on both widths
+    for path, name in [("crisis-card/", "plan-crisis-card"), ("review/", "plan-review-goals")]:
+        for size in (PHONE, {"width": 1280, "height": 900}):
+            page.set_viewport_size(size)
+            page.goto(f"{base}{path}")
+            check_page(page, name)
+    expect(page.get_by_label(re.compile("Goal 1: Walk every day"))).to_be_visible()
