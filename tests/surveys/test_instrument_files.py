@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from surveys.choices import Channel
 from surveys.instrument_files import InstrumentFileError, check_instrument
 from surveys.models import Instrument, Item, ScoringRule
-from surveys.services import instrument_load, response_record
+from surveys.services import instrument_load, instrument_load_refusal, response_record
 from tests.audit import audit_as
 
 from .factories import built_in
@@ -248,3 +248,24 @@ def test_loading_stores_label_kind_and_direction(db):
         "service",
         False,
     )
+
+
+def test_the_check_names_the_version_to_give_and_never_refuses_another_instrument(world):
+    instrument, _ = instrument_load(checked=check_instrument(MEASURE))
+    response_record(
+        actor=world.user("service_user"),
+        audit=audit_as(world.user("service_user")),
+        service_user=world.person,
+        channel=Channel.SIGNED_IN,
+        idempotency_key=__import__("uuid").uuid4(),
+        answers=dict.fromkeys(range(1, 8), 3),
+        instrument=instrument,
+    )
+    version, key = MEASURE["version"], MEASURE["key"]
+
+    assert instrument_load_refusal(checked=check_instrument(MEASURE)) == (
+        f"Version {version} of '{key}' already has responses, so it cannot change. "
+        f"Give the file version {version + 1} (or higher) and load it again."
+    )
+    other = copy.deepcopy(MEASURE) | {"key": "another-measure"}
+    assert instrument_load_refusal(checked=check_instrument(other)) is None

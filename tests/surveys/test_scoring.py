@@ -78,3 +78,20 @@ def test_a_raw_total_missing_from_the_table_scores_nothing_rather_than_a_guess()
     given = [ItemSpec(key=1, domain="other", low=1, high=5)]
     rules = [RuleSpec(domain="other", method="sum", lookup={"1": 10})]
     assert domain_scores(items=given, rules=rules, answers={1: 4}) == {"other": None}
+
+
+def test_a_mean_exactly_half_way_rounds_up_not_to_the_even_neighbour():
+    given = items(*((n, "hope", False) for n in range(1, 9)))
+    rules = [RuleSpec(domain="hope", method="mean", min_answered=1)]
+    # 2 + 1 * 7 = 9 over 8 answered = 1.125 -> 1.13 (to the even neighbour it would be 1.12)
+    answers = dict.fromkeys(range(2, 9), 1) | {1: 2}
+    assert domain_scores(items=given, rules=rules, answers=answers) == {"hope": Decimal("1.13")}
+
+
+def test_a_domain_whose_first_item_was_skipped_is_scored_from_the_rest():
+    given = items((1, "hope", False), (2, "hope", False), (3, "hope", False))
+    rules = [RuleSpec(domain="hope", method="sum", min_answered=2)]
+    assert domain_scores(items=given, rules=rules, answers={1: None, 2: 3, 3: 4}) == {
+        "hope": Decimal("7")
+    }
+    assert domain_scores(items=given, rules=rules, answers={2: 3}) == {"hope": None}
