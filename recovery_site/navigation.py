@@ -16,6 +16,7 @@ from directory.permissions import (
     may_view_trust_overview,
     roles_of,
 )
+from peersupport.permissions import may_manage_workforce, may_use_own_rota
 from surveys.permissions import may_view_league
 
 
@@ -64,6 +65,14 @@ DESTINATIONS: tuple[Destination, ...] = (
         may_view_league,
         card="The trust's teams compared honestly, with funnel plots and other trusts.",
     ),
+    Destination(
+        "peer_rota",
+        "Peer rotas",
+        "peersupport:rota",
+        may_manage_workforce,
+        card="Peer support shifts for every team, checked against working-time law.",
+    ),
+    Destination("my_rota", "My rota", "peersupport:my_rota", may_use_own_rota),
     Destination(
         "admin",
         "Administration",

@@ -76,6 +76,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("surveys.urls")),
     path("", include("careplans.urls")),
+    path("", include("peersupport.urls")),
     path("admin/", admin.site.urls),
     path("api/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "recovery_site",
     "directory",
     "surveys",
+    "peersupport",
     "careplans",
 ]
 

@@ -1,0 +1,202 @@
+"""Writes in the peer workforce: rostering under the working-time rules, and the calendar feed.
+
+Every assignment is checked by `peersupport.rules` inside a transaction holding the worker's row
+locked, so two people rostering the same worker at the same moment are checked one after the
+other and cannot both succeed with clashing shifts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from common.dates import trust_time_zone
+from directory.audit import AuditContext
+from directory.models import Team, User
+
+from . import rules
+from .models import PeerWorker, Shift
+from .permissions import can_roster, can_take_shift, own_worker
+from .selectors import feed_token_hash, rostered_around, span_of, terms_of, week_bounds
+
+
+class RosterRuleBroken(Exception):
+    """An assignment refused by one or more working-time rules (the API answers 409)."""
+
+    def __init__(self, outcome: rules.Outcome) -> None:
+        self.outcome = outcome
+        super().__init__(" ".join(f.message for f in outcome.breaches))
+
+    @property
+    def breaches(self) -> tuple[rules.Finding, ...]:
+        return self.outcome.breaches
+
+
+@dataclass(frozen=True)
+class Assignment:
+    shift: Shift
+    warnings: tuple[rules.Finding, ...] = ()
+
+
+def _check_shift_shape(*, starts_at: datetime.datetime, ends_at: datetime.datetime, breaks: int):
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The shift must end after it starts."})
+    if ends_at - starts_at > datetime.timedelta(hours=24):
+        raise ValidationError({"ends_at": "A shift lasts 24 hours at most."})
+    probe = rules.Span("new", "This shift", starts_at, ends_at, break_minutes=breaks)
+    for finding in rules.check_break(probe):
+        raise ValidationError({"break_minutes": finding.message})
+
+
+@transaction.atomic
+def shift_create(
+    *,
+    actor: User,
+    team: Team,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    kind: str,
+    required_level: str = "",
+    break_minutes: int = 0,
+    audit: AuditContext,
+) -> Shift:
+    """Add an open shift to a team's rota. A shift over 6 hours must include its break."""
+    if not can_roster(actor, team=team):
+        raise ValidationError("You cannot roster this team.")
+    _check_shift_shape(starts_at=starts_at, ends_at=ends_at, breaks=break_minutes)
+    shift = Shift(
+        trust_id=team.trust_id,
+        team=team,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        kind=kind,
+        required_level=required_level,
+        break_minutes=break_minutes,
+    )
+    shift.full_clean()
+    shift.save()
+    return shift
+
+
+def _assign(*, shift: Shift, worker: PeerWorker) -> Assignment:
+    """Check every rule and give `shift` to `worker`, in the caller's transaction.
+
+    The worker's row is locked first: whoever holds it reads the worker's rota as the last
+    committed assignment left it, so a clashing assignment made at the same moment waits and
+    is then refused. The shift's row is locked next, so it goes to one worker only.
+    """
+    locked_worker = PeerWorker.objects.select_for_update().select_related("user").get(pk=worker.pk)
+    locked = Shift.objects.select_for_update().get(pk=shift.pk)
+    locked.team = shift.team  # already read; the label needs it
+    if locked.worker_id == locked_worker.pk:
+        return Assignment(shift=locked)  # a double submit: already theirs
+    if locked.worker_id is not None:
+        raise ValidationError("This shift has just been given to someone else.")
+    if locked.trust_id != locked_worker.trust_id:
+        raise ValidationError({"worker": "Choose a worker in the shift's trust."})
+    others = [span_of(s) for s in rostered_around(worker=locked_worker, shift=locked)]
+    outcome = rules.check_assignment(
+        span_of(locked), others, terms_of(locked_worker), zone=trust_time_zone()
+    )
+    if not outcome.allowed:
+        raise RosterRuleBroken(outcome)
+    locked.worker = locked_worker
+    locked.save(update_fields=["worker"])
+    return Assignment(shift=locked, warnings=outcome.warnings)
+
+
+@transaction.atomic
+def shift_assign(
+    *, actor: User, shift: Shift, worker: PeerWorker, audit: AuditContext
+) -> Assignment:
+    """Roster `worker` to `shift` (HR). Raises RosterRuleBroken naming each rule it breaks."""
+    if not can_roster(actor, shift):
+        raise ValidationError("You cannot roster this shift.")
+    return _assign(shift=shift, worker=worker)
+
+
+@transaction.atomic
+def shift_take(*, actor: User, shift: Shift, audit: AuditContext) -> Assignment:
+    """A peer worker takes an open shift offered to them, under the same rules."""
+    worker = own_worker(actor)
+    if worker is None or not can_take_shift(actor, shift):
+        raise ValidationError("This shift is not open to you.")
+    return _assign(shift=shift, worker=worker)
+
+
+@transaction.atomic
+def shift_unassign(*, actor: User, shift: Shift, audit: AuditContext) -> Shift:
+    """Take the worker off a shift, leaving it open. Twice is the same as once."""
+    if not can_roster(actor, shift):
+        raise ValidationError("You cannot roster this shift.")
+    locked = Shift.objects.select_for_update().get(pk=shift.pk)
+    if locked.worker_id is not None:
+        locked.worker = None
+        locked.save(update_fields=["worker"])
+    return locked
+
+
+@transaction.atomic
+def week_copy(*, actor: User, team: Team, monday: datetime.date, audit: AuditContext) -> int:
+    """Copy a team's shifts of one week into the next, open (nobody assigned): the same wall
+    clock times a week later, whatever the clocks did in between. Copying again adds nothing.
+    Returns how many shifts were added."""
+    if not can_roster(actor, team=team):
+        raise ValidationError("You cannot roster this team.")
+    Team.objects.select_for_update().get(pk=team.pk)  # one copy of a team's week at a time
+    start, end = week_bounds(monday)
+    zone = trust_time_zone()
+    added = 0
+    sources = Shift.objects.filter(
+        team=team, starts_at__gte=start, starts_at__lt=end, copied_to__isnull=True
+    )
+    for source in sources:
+        local_start = source.starts_at.astimezone(zone)
+        local_end = source.ends_at.astimezone(zone)
+        copy = Shift(
+            trust_id=source.trust_id,
+            team=team,
+            starts_at=_a_week_later(local_start, zone),
+            ends_at=_a_week_later(local_end, zone),
+            kind=source.kind,
+            required_level=source.required_level,
+            break_minutes=source.break_minutes,
+            copied_from=source,
+        )
+        copy.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():
+                copy.save()
+        except IntegrityError:  # copied at the same moment by someone else
+            continue
+        added += 1
+    return added
+
+
+def _a_week_later(local: datetime.datetime, zone: datetime.tzinfo) -> datetime.datetime:
+    wall = local.replace(tzinfo=None) + datetime.timedelta(days=7)
+    return wall.replace(tzinfo=zone)
+
+
+@transaction.atomic
+def feed_link_issue(*, actor: User, audit: AuditContext) -> str:
+    """A new secret for the actor's calendar feed; the old address stops working. The secret
+    is shown once and only its hash is kept."""
+    worker = own_worker(actor)
+    if worker is None:
+        raise ValidationError("Only peer support workers have a rota feed.")
+    token = secrets.token_urlsafe(32)
+    PeerWorker.objects.filter(pk=worker.pk).update(feed_token_hash=feed_token_hash(token))
+    return token
+
+
+@transaction.atomic
+def feed_link_revoke(*, actor: User, audit: AuditContext) -> None:
+    worker = own_worker(actor)
+    if worker is None:
+        raise ValidationError("Only peer support workers have a rota feed.")
+    PeerWorker.objects.filter(pk=worker.pk).update(feed_token_hash="")
