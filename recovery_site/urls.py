@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from careplans.api import PlanViewSet
 from common.api import ApiRouter
 from directory.api import ServiceUserViewSet, TeamViewSet
+from peersupport.api import ShiftViewSet, WorkerViewSet
 from surveys.api import (
     InstrumentViewSet,
     LeagueViewSet,
@@ -29,6 +30,8 @@ router.register("check-in-scores", PersonScoresViewSet, basename="checkin-scores
 router.register("league-table", LeagueViewSet, basename="league")
 router.register("league-teams", TeamSeriesViewSet, basename="league-team")
 router.register("plans", PlanViewSet, basename="plan")
+router.register("peer-shifts", ShiftViewSet, basename="peer-shift")
+router.register("peer-workers", WorkerViewSet, basename="peer-worker")
 
 auth_patterns = [
     path(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from peersupport.models import PeerWorker, Shift
 from peersupport.services import feed_link_issue
-from tests.access import Case, expect, page
+from tests.access import Case, api, expect, page
 from tests.audit import audit_as
 
 from .factories import ShiftFactory, at
@@ -176,4 +176,54 @@ ROWS = {
         Case(expect(200), kwargs=_feed, label="a working feed address, for anyone holding it"),
         Case(expect(404), kwargs=lambda w: {"token": "x" * 43}, label="an unknown address"),
     ],
+}
+
+ROWS |= {
+    "api:peer-shift-list": [
+        Case(
+            api(403, hr=200, peer_support_worker=200, assigned_peer_support_worker=200),
+            kwargs=_with_workers,
+        )
+    ],
+    "api:peer-shift-detail": [
+        Case(
+            api(403, hr=200, peer_support_worker=200, assigned_peer_support_worker=200),
+            kwargs=_open_shift,
+        ),
+        Case(
+            api(403, hr=404, peer_support_worker=404, assigned_peer_support_worker=404),
+            kwargs=lambda w: _with_workers(w) | _foreign_shift(w),
+            label="another trust's shift",
+        ),
+    ],
+    "api:peer-shift-assign": [
+        Case(
+            api(403, hr=200),
+            kwargs=_open_shift,
+            method="post",
+            data=lambda w: {"worker": str(_workers(w)["peer_support_worker"].public_id)},
+            writes=True,
+        )
+    ],
+    "api:peer-shift-unassign": [
+        Case(api(403, hr=200), kwargs=_assigned_shift, method="post", writes=True)
+    ],
+    "api:peer-worker-list": [
+        Case(
+            api(403, hr=200, peer_support_worker=200, assigned_peer_support_worker=200),
+            kwargs=_with_workers,
+        )
+    ],
+    "api:peer-worker-detail": [
+        Case(
+            api(403, hr=200, peer_support_worker=200, assigned_peer_support_worker=404),
+            kwargs=_peer_week,
+        )
+    ],
+}
+NOT_AUDITED |= {
+    "api:peer-shift-detail": IT_IS_NOT_A_RECORD,
+    "api:peer-shift-assign": IT_IS_NOT_A_RECORD,
+    "api:peer-shift-unassign": IT_IS_NOT_A_RECORD,
+    "api:peer-worker-detail": IT_IS_NOT_A_RECORD,
 }
