@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from careplans.demo import seed_careplans
 from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS, seed_directory
+from peersupport.demo import seed_peersupport
 from surveys.demo import seed_surveys
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         directory = seed_directory()
         seed_surveys(directory)
         seed_careplans(directory)
+        seed_peersupport(directory)
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Every person in it is fictional.")
         )
