@@ -351,6 +351,17 @@ def can_view_team_page(user: User | object, team: Team) -> bool:
     return team.pk in roles.leads or roles.is_administrator
 
 
+def can_grant_membership(user: User | object, team: Team, role: str) -> bool:
+    """Administrators grant any team role in their trust; HR grants the peer support role,
+    which filling a peer post brings."""
+    roles = roles_of(user)
+    if roles.trust_id is None or team.trust_id != roles.trust_id:
+        return False
+    if roles.is_administrator:
+        return True
+    return TrustRole.HR in roles.trust_roles and role == TeamRole.PEER_SUPPORT_WORKER
+
+
 def may_view_staff_directory(user: User | object) -> bool:
     roles = roles_of(user)
     return bool(roles.trust_roles & {TrustRole.HR, TrustRole.ADMINISTRATOR})

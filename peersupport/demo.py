@@ -7,16 +7,23 @@ import contextlib
 import datetime
 from decimal import Decimal
 
-from common.dates import trust_time_zone, trust_today
+from common.dates import add_months, trust_time_zone, trust_today
 from directory.audit import AuditContext
 from directory.choices import CareRelationshipKind, TeamRole, TrustRole
 from directory.demo import DemoDirectory
 from directory.models import CareRelationship, Membership, ServiceUser, TrustRoleGrant
 
-from .choices import Band, ShiftKind, TrainingLevel
-from .models import PeerWorker, Shift, TrainingRecord
+from .choices import Band, PostStatus, PostTitle, ShiftKind, TrainingLevel
+from .models import PeerPost, PeerWorker, Shift, TrainingRecord
 from .selectors import monday_of
-from .services import RosterRuleBroken, shift_assign, shift_create
+from .services import (
+    RosterRuleBroken,
+    champion_designate,
+    post_create,
+    post_fill,
+    shift_assign,
+    shift_create,
+)
 
 SEEDING = AuditContext.for_system("peer workforce demo data")
 PEOPLE_PER_PEER = 4
@@ -38,6 +45,65 @@ def seed_peersupport(directory: DemoDirectory) -> None:
     _training(workers, directory, today)
     _rotas(directory, workers, today)
     _assignments(directory)
+    _posts(directory, workers, today)
+
+
+# Per team of the first trust, in order: (title, band, hours, months of fixed term left or
+# None, filled by the team's peer?, status if not). South Dales (a community team) is only
+# recruiting, so the coverage page flags it; the recovery team has no post at all.
+POSTS: list[list[tuple[str, str, Decimal, int | None, bool, str]]] = [
+    [
+        (PostTitle.PEER_SUPPORT_WORKER, Band.BAND_3, Decimal("30.0"), 2, True, ""),
+        (PostTitle.SENIOR_PEER_SUPPORT_WORKER, Band.BAND_4, Decimal("37.5"), None, False, "vacant"),
+    ],
+    [(PostTitle.PEER_SUPPORT_WORKER, Band.BAND_3, Decimal("22.5"), None, True, "")],
+    [(PostTitle.PEER_SUPPORT_WORKER, Band.BAND_3, Decimal("22.5"), 12, False, "recruiting")],
+    [(PostTitle.PEER_TRAINER, Band.BAND_4, Decimal("37.5"), None, True, "")],
+    [(PostTitle.PEER_SUPPORT_WORKER, Band.BAND_3, Decimal("30.0"), None, False, "vacant")],
+    [(PostTitle.PEER_SUPPORT_WORKER, Band.BAND_3, Decimal("37.5"), 1, True, "")],
+    [],
+]
+
+
+def _posts(directory: DemoDirectory, workers: list[PeerWorker], today: datetime.date) -> None:
+    trust = directory.trusts["fellside"]
+    hr = (
+        TrustRoleGrant.objects.filter(trust=trust, role=TrustRole.HR).select_related("user").first()
+    )
+    if hr is None:
+        return
+    for index, (team, specs) in enumerate(zip(directory.teams["fellside"], POSTS, strict=True)):
+        if PeerPost.objects.filter(team=team).exists():
+            continue  # seeded before
+        first_peer = (
+            Membership.objects.filter(
+                team=team, role=TeamRole.PEER_SUPPORT_WORKER, ended_on__isnull=True
+            )
+            .order_by("pk")
+            .first()
+        )
+        peer = next(
+            (w for w in workers if first_peer is not None and w.user_id == first_peer.user_id),
+            None,
+        )
+        for title, band, hours, months, filled, status in specs:
+            post = post_create(
+                actor=hr.user,
+                team=team,
+                title=title,
+                band=band,
+                hours_per_week=hours,
+                fixed_term_ends_on=add_months(today, months) if months else None,
+                status=status or PostStatus.VACANT,
+                audit=SEEDING,
+            )
+            if filled and peer is not None:
+                post_fill(actor=hr.user, post=post, worker=peer, on=peer.started_on, audit=SEEDING)
+        leader = Membership.objects.filter(
+            team=team, role=TeamRole.TEAM_LEADER, ended_on__isnull=True
+        ).first()
+        if leader is not None and index in (0, 1, 3):
+            champion_designate(actor=hr.user, team=team, user=leader.user, audit=SEEDING)
 
 
 def _workers(directory: DemoDirectory, today: datetime.date) -> list[PeerWorker]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from common.dates import trust_time_zone
 from nhsuk_forms.forms import DateField, NhsFormHelperMixin, PublicIdChoiceField
 
-from .choices import ShiftKind, TrainingLevel
+from .choices import Band, PostStatus, PostTitle, ShiftKind, TrainingLevel
 from .models import PeerWorker
 
 TIME_ATTRS = {"class": "nhsuk-input nhsuk-input--width-5", "inputmode": "numeric"}
@@ -100,3 +101,49 @@ class AssignForm(NhsFormHelperMixin, forms.Form):
 def rule_errors(breaches: Any) -> ValidationError:
     """Each broken rule as its own message on the worker field, rule first."""
     return ValidationError({"worker": [f"{b.rule_name}: {b.message}" for b in breaches]})
+
+
+class PostForm(NhsFormHelperMixin, forms.Form):
+    submit_label = "Add post"
+
+    title = forms.ChoiceField(label="Title", choices=PostTitle.choices)
+    band = forms.ChoiceField(label="Agenda for Change band", choices=Band.choices)
+    hours_per_week = forms.DecimalField(
+        label="Hours per week",
+        min_value=Decimal("0.5"),
+        max_value=Decimal(48),
+        decimal_places=1,
+        widget=forms.NumberInput(
+            attrs={"class": "nhsuk-input nhsuk-input--width-4", "step": "0.5"}
+        ),
+    )
+    fixed_term_ends_on = DateField(
+        label="Fixed-term end date",
+        required=False,
+        help_text="Leave empty for a permanent post. For example, 31 3 2027.",
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[(PostStatus.VACANT, "Vacant"), (PostStatus.RECRUITING, "Recruiting")],
+    )
+
+
+class FillForm(NhsFormHelperMixin, forms.Form):
+    submit_label = "Fill post"
+
+    worker = PublicIdChoiceField(
+        label="Peer support worker",
+        queryset=PeerWorker.objects.none(),
+        empty_label="Choose a worker",
+        error_messages={
+            "invalid_choice": "Choose a peer support worker from the list.",
+            "required": "Choose a peer support worker.",
+        },
+    )
+    starts_on = DateField(label="Starts on", help_text="For example, 4 1 2027.")
+
+    def __init__(self, *args: Any, workers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        worker_field = self.fields["worker"]
+        assert isinstance(worker_field, forms.ModelChoiceField)
+        worker_field.queryset = workers

@@ -9,9 +9,9 @@ from django.db import models
 from django.urls import reverse
 
 from common.dates import trust_today
-from directory.models import Team, Trust
+from directory.models import DatedQuerySet, Team, Trust
 
-from .choices import Band, ShiftKind, TrainingLevel
+from .choices import Band, PostStatus, PostTitle, ShiftKind, TrainingLevel
 
 
 class PeerWorker(models.Model):
@@ -157,3 +157,76 @@ class Shift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}, {self.team}, {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class PeerPost(models.Model):
+    """A peer support post in a team: funded hours at a band, vacant, recruiting or filled by
+    one worker; a fixed-term post says when it ends."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="peer_posts")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="peer_posts")
+    title = models.CharField(max_length=32, choices=PostTitle.choices)
+    band = models.CharField(max_length=2, choices=Band.choices)
+    hours_per_week = models.DecimalField(max_digits=4, decimal_places=1)
+    fixed_term_ends_on = models.DateField(
+        null=True, blank=True, help_text="The last day of a fixed-term post; empty if permanent."
+    )
+    status = models.CharField(max_length=16, choices=PostStatus.choices, default=PostStatus.VACANT)
+    worker = models.ForeignKey(
+        PeerWorker, on_delete=models.PROTECT, null=True, blank=True, related_name="posts"
+    )
+    filled_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["team__name", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="filled", worker__isnull=False, filled_on__isnull=False)
+                    | (~models.Q(status="filled") & models.Q(worker__isnull=True))
+                ),
+                name="peer_post_filled_names_its_worker",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_per_week__gt=0, hours_per_week__lte=48),
+                name="peer_post_hours_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PostStatus.values), name="peer_post_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_title_display()}, {self.team}"
+
+
+class RecoveryChampion(models.Model):
+    """A member of a team designated its recovery champion, from one date to another."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="recovery_champions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="champion_of"
+    )
+    started_on = models.DateField(default=trust_today)
+    ended_on = models.DateField(null=True, blank=True)
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team__name", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                condition=models.Q(ended_on__isnull=True),
+                name="recovery_champion_open_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="recovery_champion_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}, champion of {self.team}"

@@ -14,7 +14,7 @@ from directory.choices import TrustRole
 from directory.models import Team, User
 from directory.permissions import roles_of, teams_visible_to
 
-from .models import PeerWorker, Shift
+from .models import PeerPost, PeerWorker, Shift
 
 _NOBODY = Q(pk__in=[])
 
@@ -112,3 +112,11 @@ def can_take_shift(user: User | object, shift: Shift) -> bool:
     """A peer worker may take an open shift of their own trust."""
     worker = own_worker(user)
     return worker is not None and shift.trust_id == worker.trust_id and shift.worker_id is None
+
+
+def posts_visible_to(user: User | object) -> QuerySet[PeerPost]:
+    """HR: the peer posts of their trust's teams."""
+    trust_id = roles_of(user).trust_id
+    if trust_id is None or not may_manage_workforce(user):
+        return PeerPost.objects.none()
+    return PeerPost.objects.filter(trust_id=trust_id)

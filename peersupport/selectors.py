@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from common.dates import trust_time_zone, trust_today
-from directory.models import Team
+from common.dates import add_months, trust_time_zone, trust_today
+from directory.choices import TeamKind, TeamRole
+from directory.models import Membership, Team, in_force_condition
 
 from . import rules
-from .models import PeerWorker, Shift, TrainingRecord
+from .choices import PostStatus
+from .models import PeerPost, PeerWorker, RecoveryChampion, Shift, TrainingRecord
 
 # How far either side of a shift the rules look: the 7-day limit and the week containing it.
 RULES_REACH = datetime.timedelta(days=8)
@@ -175,3 +179,106 @@ def worker_for_feed(token: str) -> PeerWorker | None:
     return (
         PeerWorker.objects.select_related("user").filter(feed_token_hash=feed_token_hash(token))
     ).first()
+
+
+@dataclass(frozen=True)
+class TeamCoverage:
+    team: Team
+    posts: list[PeerPost]
+    filled_hours: Decimal
+    champions: list[str]
+
+    @property
+    def filled(self) -> int:
+        return sum(1 for p in self.posts if p.status == PostStatus.FILLED)
+
+    @property
+    def lacks_a_peer(self) -> bool:
+        """Every community team should have a peer in post."""
+        return self.team.kind == TeamKind.COMMUNITY and not self.filled
+
+
+def team_coverage(*, teams: QuerySet[Team]) -> list[TeamCoverage]:
+    """Each team's peer posts, filled hours and champions today: three queries in all."""
+    team_list = list(teams.order_by("name"))
+    posts: dict[int, list[PeerPost]] = {t.pk: [] for t in team_list}
+    for post in PeerPost.objects.filter(team__in=team_list).select_related("worker__user"):
+        posts[post.team_id].append(post)
+    champions: dict[int, list[str]] = {t.pk: [] for t in team_list}
+    for champion in (
+        RecoveryChampion.objects.in_force().filter(team__in=team_list).select_related("user")
+    ):
+        champions[champion.team_id].append(str(champion.user))
+    return [
+        TeamCoverage(
+            team=team,
+            posts=posts[team.pk],
+            filled_hours=sum(
+                (p.hours_per_week for p in posts[team.pk] if p.status == PostStatus.FILLED),
+                Decimal(0),
+            ),
+            champions=champions[team.pk],
+        )
+        for team in team_list
+    ]
+
+
+@dataclass(frozen=True)
+class PeerRatio:
+    on: datetime.date
+    peers: int
+    clinical_staff: int
+
+    @property
+    def per_hundred(self) -> Decimal | None:
+        if not self.clinical_staff:
+            return None
+        return (Decimal(self.peers) * 100 / self.clinical_staff).quantize(Decimal("0.1"))
+
+
+def peers_per_hundred_clinical_staff(*, trust_id: int, months: int = 6) -> list[PeerRatio]:
+    """On the first of each of the last `months` months (and today), the trust's peer support
+    workers per 100 clinical staff (care coordinators and team leaders), from the dated
+    memberships: one query, counting distinct people."""
+    today = trust_today()
+    days = [add_months(today.replace(day=1), -n) for n in range(months - 1, -1, -1)] + [today]
+    peer_role, clinical = (
+        TeamRole.PEER_SUPPORT_WORKER,
+        [
+            TeamRole.CARE_COORDINATOR,
+            TeamRole.TEAM_LEADER,
+        ],
+    )
+    counts: dict[str, Count] = {}
+    for n, day in enumerate(days):
+        in_force = in_force_condition(day)
+        counts[f"peers_{n}"] = Count("user", filter=in_force & Q(role=peer_role), distinct=True)
+        counts[f"clinical_{n}"] = Count(
+            "user", filter=in_force & Q(role__in=clinical), distinct=True
+        )
+    totals = Membership.objects.filter(team__trust_id=trust_id).aggregate(**counts)
+    return [
+        PeerRatio(on=day, peers=totals[f"peers_{n}"], clinical_staff=totals[f"clinical_{n}"])
+        for n, day in enumerate(days)
+    ]
+
+
+def fixed_terms_ending(*, trust_id: int, within_months: int = 3) -> list[PeerPost]:
+    today = trust_today()
+    return list(
+        PeerPost.objects.filter(
+            trust_id=trust_id,
+            fixed_term_ends_on__gte=today,
+            fixed_term_ends_on__lte=add_months(today, within_months),
+        )
+        .select_related("team", "worker__user")
+        .order_by("fixed_term_ends_on")
+    )
+
+
+def workers_without_post(*, trust_id: int) -> QuerySet[PeerWorker]:
+    return (
+        PeerWorker.objects.filter(trust_id=trust_id)
+        .exclude(posts__status=PostStatus.FILLED)
+        .select_related("user")
+    )

@@ -10,16 +10,20 @@ from __future__ import annotations
 import datetime
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from common.dates import trust_time_zone
+from common.dates import trust_time_zone, trust_today
 from directory.audit import AuditContext
-from directory.models import Team, User
+from directory.choices import TeamRole
+from directory.models import Membership, Team, User
+from directory.services import membership_grant
 
 from . import rules
-from .models import PeerWorker, Shift
+from .choices import PostStatus
+from .models import PeerPost, PeerWorker, RecoveryChampion, Shift
 from .permissions import can_roster, can_take_shift, own_worker
 from .selectors import feed_token_hash, rostered_around, span_of, terms_of, week_bounds
 
@@ -200,3 +204,84 @@ def feed_link_revoke(*, actor: User, audit: AuditContext) -> None:
     if worker is None:
         raise ValidationError("Only peer support workers have a rota feed.")
     PeerWorker.objects.filter(pk=worker.pk).update(feed_token_hash="")
+
+
+@transaction.atomic
+def post_create(
+    *,
+    actor: User,
+    team: Team,
+    title: str,
+    band: str,
+    hours_per_week: Decimal,
+    fixed_term_ends_on: datetime.date | None = None,
+    status: str = PostStatus.VACANT,
+    audit: AuditContext,
+) -> PeerPost:
+    """Add a vacant (or recruiting) peer post to a team."""
+    if not can_roster(actor, team=team):
+        raise ValidationError("You cannot add posts to this team.")
+    if status == PostStatus.FILLED:
+        raise ValidationError({"status": "Add the post, then fill it with a worker."})
+    post = PeerPost(
+        trust_id=team.trust_id,
+        team=team,
+        title=title,
+        band=band,
+        hours_per_week=hours_per_week,
+        fixed_term_ends_on=fixed_term_ends_on,
+        status=status,
+    )
+    post.full_clean()
+    post.save()
+    return post
+
+
+@transaction.atomic
+def post_fill(
+    *,
+    actor: User,
+    post: PeerPost,
+    worker: PeerWorker,
+    on: datetime.date,
+    audit: AuditContext,
+) -> PeerPost:
+    """Fill a post with a worker from `on`: the worker gains the peer support role in the
+    post's team from that day, through the directory. Filling it again with the same worker
+    changes nothing."""
+    if not can_roster(actor, team=post.team):
+        raise ValidationError("You cannot fill posts in this team.")
+    locked = PeerPost.objects.select_for_update().select_related("team").get(pk=post.pk)
+    if locked.worker_id == worker.pk:
+        return locked
+    if locked.worker_id is not None:
+        raise ValidationError({"worker": "This post has just been filled by someone else."})
+    if worker.trust_id != locked.trust_id:
+        raise ValidationError({"worker": "Choose a worker in the post's trust."})
+    locked.worker, locked.status, locked.filled_on = worker, PostStatus.FILLED, on
+    locked.full_clean()
+    locked.save(update_fields=["worker", "status", "filled_on"])
+    membership_grant(
+        actor=actor,
+        user=worker.user,
+        team=locked.team,
+        role=TeamRole.PEER_SUPPORT_WORKER,
+        started_on=on,
+        audit=audit,
+    )
+    return locked
+
+
+@transaction.atomic
+def champion_designate(
+    *, actor: User, team: Team, user: User, audit: AuditContext
+) -> RecoveryChampion:
+    """Make a member of the team its recovery champion from today (again is once)."""
+    if not can_roster(actor, team=team):
+        raise ValidationError("You cannot designate champions in this team.")
+    if not Membership.objects.in_force().filter(user=user, team=team).exists():
+        raise ValidationError({"user": "Choose a member of the team."})
+    champion, _ = RecoveryChampion.objects.get_or_create(
+        team=team, user=user, ended_on=None, defaults={"started_on": trust_today()}
+    )
+    return champion

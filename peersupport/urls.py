@@ -5,6 +5,14 @@ from . import views
 app_name = "peersupport"
 
 urlpatterns = [
+    path("workforce/", views.CoverageView.as_view(), name="coverage"),
+    path(
+        "workforce/teams/<uuid:public_id>/posts/new/",
+        views.PostCreateView.as_view(),
+        name="post_create",
+    ),
+    path("workforce/posts/<uuid:public_id>/fill/", views.PostFillView.as_view(), name="post_fill"),
+    path("workforce/workers/<uuid:public_id>/", views.WorkerView.as_view(), name="worker"),
     path("workforce/rota/", views.RotaTeamsView.as_view(), name="rota"),
     path("workforce/teams/<uuid:public_id>/rota/", views.TeamWeekView.as_view(), name="team_week"),
     path(

@@ -21,32 +21,40 @@ from directory.audit import AuditedRequestMixin
 from directory.models import Team
 from directory.permissions import acting_user
 
-from .forms import AssignForm, ShiftForm, rule_errors
-from .models import PeerWorker, Shift
+from .forms import AssignForm, FillForm, PostForm, ShiftForm, rule_errors
+from .models import PeerWorker, Shift, TrainingRecord
 from .permissions import (
+    can_read_lived_experience,
     can_roster,
     can_view_worker,
     may_manage_workforce,
     own_worker,
+    posts_visible_to,
     rota_teams_visible_to,
     shifts_visible_to,
     workers_visible_to,
 )
 from .selectors import (
     feed_shifts,
+    fixed_terms_ending,
     monday_of,
     open_shifts_for,
+    peers_per_hundred_clinical_staff,
     shift_label,
+    team_coverage,
     team_week,
     upcoming_shifts,
     worker_for_feed,
     worker_week,
     workers_for_assignment,
+    workers_without_post,
 )
 from .services import (
     RosterRuleBroken,
     feed_link_issue,
     feed_link_revoke,
+    post_create,
+    post_fill,
     shift_assign,
     shift_create,
     shift_take,
@@ -361,3 +369,141 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class CoverageView(LoginRequiredMixin, TemplateView):
+    """HR's view of the peer workforce: posts and filled hours per team, teams lacking a peer,
+    champions, peers per 100 clinical staff over time, fixed terms ending soon."""
+
+    template_name = "peersupport/coverage.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if not may_manage_workforce(self.request.user):
+            raise PermissionDenied
+        user = acting_user(self.request)
+        assert user.trust_id is not None
+        teams = team_coverage(teams=rota_teams_visible_to(user))
+        context = super().get_context_data(**kwargs)
+        context.update(
+            teams=teams,
+            lacking=[t for t in teams if t.lacks_a_peer],
+            ratios=peers_per_hundred_clinical_staff(trust_id=user.trust_id),
+            ending=fixed_terms_ending(trust_id=user.trust_id),
+        )
+        return context
+
+
+class PostCreateView(LoginRequiredMixin, AuditedRequestMixin, FormView):
+    template_name = "peersupport/post_form.html"
+    form_class = PostForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated:
+            self.team = _rota_team(request, kwargs["public_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(team=self.team, **kwargs)
+
+    def form_valid(self, form: PostForm) -> HttpResponse:
+        try:
+            post = post_create(
+                actor=acting_user(self.request),
+                team=self.team,
+                audit=self.audit,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Added a {post.get_title_display().lower()} post to {self.team.name}."
+        )
+        return HttpResponseRedirect(reverse("peersupport:coverage"))
+
+
+class PostFillView(LoginRequiredMixin, AuditedRequestMixin, FormView):
+    """Fill a post with a worker: they join the team as its peer support worker that day."""
+
+    template_name = "peersupport/post_fill.html"
+    form_class = FillForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated:
+            if not may_manage_workforce(request.user):
+                raise PermissionDenied
+            post = (
+                posts_visible_to(request.user)
+                .select_related("team")
+                .filter(public_id=kwargs["public_id"])
+                .first()
+            )
+            if post is None or not can_roster(request.user, team=post.team):
+                raise Http404
+            self.post_row = post
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            **super().get_form_kwargs(),
+            "workers": workers_without_post(trust_id=self.post_row.trust_id),
+        }
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"starts_on": trust_today()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(post=self.post_row, **kwargs)
+
+    def form_valid(self, form: FillForm) -> HttpResponse:
+        try:
+            post = post_fill(
+                actor=acting_user(self.request),
+                post=self.post_row,
+                worker=form.cleaned_data["worker"],
+                on=form.cleaned_data["starts_on"],
+                audit=self.audit,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{post.worker} fills the {post.get_title_display().lower()} post in {post.team.name}.",
+        )
+        return HttpResponseRedirect(reverse("peersupport:coverage"))
+
+
+class WorkerView(LoginRequiredMixin, TemplateView):
+    """A peer worker's terms and training; what they shared about their lived experience
+    only for themselves and HR."""
+
+    template_name = "peersupport/worker.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if not workers_visible_to(self.request.user).exists():
+            raise PermissionDenied
+        worker = (
+            PeerWorker.objects.select_related("user", "supervisor")
+            .filter(public_id=kwargs["public_id"])
+            .first()
+        )
+        if worker is None or not can_view_worker(self.request.user, worker):
+            raise Http404
+        context = super().get_context_data(**kwargs)
+        context.update(
+            worker=worker,
+            posts=list(worker.posts.select_related("team")),
+            training=list(
+                TrainingRecord.objects.filter(user_id=worker.user_id).order_by(
+                    "level", "-completed_on"
+                )
+            ),
+            lived_experience=(
+                worker.lived_experience
+                if can_read_lived_experience(self.request.user, worker)
+                else None
+            ),
+            today=trust_today(),
+        )
+        return context

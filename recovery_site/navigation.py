@@ -66,11 +66,12 @@ DESTINATIONS: tuple[Destination, ...] = (
         card="The trust's teams compared honestly, with funnel plots and other trusts.",
     ),
     Destination(
-        "peer_rota",
-        "Peer rotas",
-        "peersupport:rota",
+        "peer_workforce",
+        "Peer workforce",
+        "peersupport:coverage",
         may_manage_workforce,
-        card="Peer support shifts for every team, checked against working-time law.",
+        card="Peer posts and where they are missing, champions, and rotas checked against "
+        "working-time law.",
     ),
     Destination("my_rota", "My rota", "peersupport:my_rota", may_use_own_rota),
     Destination(

@@ -153,6 +153,10 @@ EXPECTED: dict[str, dict[str, set[str] | int]] = {
     "directory:staff": {"hr": set(), "administrator": set()},
     "home": {role: set() for role in ROLES if role not in ("anonymous", "service_user")},
     "api:checkin-instrument-list": {role: set() for role in ROLES if role != "anonymous"},
+    # Peer shifts and workers: staff, never a person; HR, and peers with a workforce record
+    # (none in this world: tests/peersupport/test_api.py lists theirs).
+    "api:peer-shift-list": {"hr": set()},
+    "api:peer-worker-list": {"hr": set()},
 }
 
 # Pages about one person: who may open them, for every person in the world.

@@ -7,7 +7,7 @@ clinical record.
 
 from __future__ import annotations
 
-from peersupport.models import PeerWorker, Shift
+from peersupport.models import PeerPost, PeerWorker, Shift
 from peersupport.services import feed_link_issue
 from tests.access import Case, api, expect, page
 from tests.audit import audit_as
@@ -226,4 +226,44 @@ NOT_AUDITED |= {
     "api:peer-shift-assign": IT_IS_NOT_A_RECORD,
     "api:peer-shift-unassign": IT_IS_NOT_A_RECORD,
     "api:peer-worker-detail": IT_IS_NOT_A_RECORD,
+}
+
+
+def _post(w, team=None):
+    post = PeerPost.objects.create(
+        trust=(team or w.team).trust,
+        team=team or w.team,
+        title="peer_support_worker",
+        band="3",
+        hours_per_week=30,
+    )
+    return {"public_id": post.public_id}
+
+
+ROWS |= {
+    "peersupport:coverage": [Case(page(403, **HR))],
+    "peersupport:post_create": [
+        Case(page(403, **HR), kwargs=_team),
+        Case(page(403, hr=404), kwargs=_foreign_team, label="another trust's team"),
+    ],
+    "peersupport:post_fill": [
+        Case(page(403, **HR), kwargs=lambda w: _with_workers(w) | _post(w)),
+        Case(
+            page(403, hr=404),
+            kwargs=lambda w: _post(w, w.other_trust_team),
+            label="another trust's post",
+        ),
+    ],
+    # HR and the worker; another peer in the same team is not found.
+    "peersupport:worker": [
+        Case(
+            page(403, hr=200, peer_support_worker=200, assigned_peer_support_worker=404),
+            kwargs=_peer_week,
+        )
+    ],
+}
+NOT_AUDITED |= {
+    "peersupport:post_create": IT_IS_NOT_A_RECORD,
+    "peersupport:post_fill": "a peer post: no person's record",
+    "peersupport:worker": "a member of staff's workforce record: no service user's record",
 }

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from common.dates import trust_today
-from directory.choices import CareRelationshipKind
-from directory.models import CareRelationship, User
-from peersupport.models import PeerWorker, Shift, TrainingRecord
+from directory.choices import CareRelationshipKind, TeamKind
+from directory.models import CareRelationship, Team, User
+from peersupport.models import PeerPost, PeerWorker, RecoveryChampion, Shift, TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,15 @@ def test_the_demo_has_rotas_training_and_assigned_people_and_runs_twice():
     assert _counts() == first
     workers, records, shifts, assigned, relationships = first
     assert workers >= 10
+    assert records > workers  # induction for all, more for most
     assert shifts >= 4 * 5 * 5  # a month of shifts for the first trust's teams
     assert 0 < assigned < shifts  # some left open
     assert TrainingRecord.objects.filter(expires_on__lte=trust_today()).exists()
     assert relationships > 10
     peer = PeerWorker.objects.get(user=User.objects.get(username="peer"))
     assert peer.shifts.exists()
+    assert PeerPost.objects.filter(status="vacant").exists()
+    assert PeerPost.objects.filter(status="filled").count() >= 3
+    community = Team.objects.filter(kind=TeamKind.COMMUNITY, trust__ods_code="R9F")
+    assert community.exclude(peer_posts__status="filled").exists()  # a team lacking a peer
+    assert RecoveryChampion.objects.exists()
