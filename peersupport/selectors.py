@@ -241,7 +241,9 @@ def peers_per_hundred_clinical_staff(*, trust_id: int, months: int = 6) -> list[
     workers per 100 clinical staff (care coordinators and team leaders), from the dated
     memberships: one query, counting distinct people."""
     today = trust_today()
-    days = [add_months(today.replace(day=1), -n) for n in range(months - 1, -1, -1)] + [today]
+    days = [add_months(today.replace(day=1), -n) for n in range(months - 1, -1, -1)]
+    if today.day != 1:
+        days.append(today)
     peer_role, clinical = (
         TeamRole.PEER_SUPPORT_WORKER,
         [

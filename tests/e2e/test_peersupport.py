@@ -19,15 +19,21 @@ def test_hr_fills_a_week_is_stopped_by_a_rule_and_a_peer_subscribes(
     page, context, live_server, world
 ):
     peer = world.user("peer_support_worker")
-    worker = PeerWorker.objects.create(user=peer, trust=world.trust, contracted_hours=30)
+    worker = PeerWorker.objects.create(
+        user=peer, trust=world.trust, contracted_hours=30, lived_experience="My own words."
+    )
     TrainingRecord.objects.create(
         user=peer, level="foundation", completed_on=trust_today() - datetime.timedelta(days=90)
     )
     monday = trust_today() + datetime.timedelta(days=7 - trust_today().weekday())
 
-    # Given HR on the rota of a team, next week
+    # Given HR on the peer workforce page, which flags the community teams without a peer
     sign_in(context, live_server, world.user("hr"))
-    page.goto(f"{live_server.url}/workforce/rota/")
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Peer workforce").first.click()
+    expect(page.locator(".nhsuk-warning-callout")).to_contain_text("North Fells CMHT")
+    check_page(page, "peer-coverage")
+    page.get_by_role("link", name="Peer rotas").last.click()
     check_page(page, "peer-rotas")
     page.get_by_role("link", name="North Fells CMHT").click()
     page.get_by_role("link", name="Next week").click()
@@ -80,11 +86,16 @@ def test_hr_fills_a_week_is_stopped_by_a_rule_and_a_peer_subscribes(
     expect(page.locator('[name="worker"]')).to_be_focused()
     assert Shift.objects.filter(worker=worker).count() == 1
 
-    # The week reads well on a phone
+    # The week, and the workforce page, read well on a phone
     page.set_viewport_size(PHONE)
     check_page(page, "peer-shift-assign-phone")
     page.get_by_role("link", name="Back to the rota").click()
     check_page(page, "peer-team-week-phone")
+    page.goto(f"{live_server.url}/workforce/")
+    check_page(page, "peer-coverage-phone")
+    page.goto(f"{live_server.url}/workforce/workers/{worker.public_id}/")
+    expect(page.get_by_text("My own words.")).to_be_visible()
+    check_page(page, "peer-worker-hr-phone")
 
     # And the peer subscribes to their shifts from their phone's calendar
     context.clear_cookies()
@@ -101,3 +112,6 @@ def test_hr_fills_a_week_is_stopped_by_a_rule_and_a_peer_subscribes(
     assert feed.headers["content-type"].startswith("text/calendar")
     events = Calendar.from_ical(feed.body()).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["Group, North Fells CMHT"]
+    page.get_by_role("link", name="My details and training").click()
+    expect(page.get_by_text("Foundation: completed")).to_be_visible()
+    check_page(page, "peer-worker")
