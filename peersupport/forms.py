@@ -147,3 +147,22 @@ class FillForm(NhsFormHelperMixin, forms.Form):
         worker_field = self.fields["worker"]
         assert isinstance(worker_field, forms.ModelChoiceField)
         worker_field.queryset = workers
+
+
+class TrainingImportForm(NhsFormHelperMixin, forms.Form):
+    submit_label = "Import"
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: username, level, completed_on, expires_on (optional). Dates as "
+        "YYYY-MM-DD.",
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > 2_000_000:
+            raise ValidationError("The file must be smaller than 2 MB.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError("The file must be a CSV file saved as UTF-8.") from exc

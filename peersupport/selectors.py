@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from common.dates import add_months, trust_time_zone, trust_today
@@ -16,7 +16,7 @@ from directory.choices import TeamKind, TeamRole
 from directory.models import Membership, Team, in_force_condition
 
 from . import rules
-from .choices import PostStatus
+from .choices import PostStatus, TrainingLevel
 from .models import PeerPost, PeerWorker, RecoveryChampion, Shift, TrainingRecord
 
 # How far either side of a shift the rules look: the 7-day limit and the week containing it.
@@ -283,4 +283,88 @@ def workers_without_post(*, trust_id: int) -> QuerySet[PeerWorker]:
         PeerWorker.objects.filter(trust_id=trust_id)
         .exclude(posts__status=PostStatus.FILLED)
         .select_related("user")
+    )
+
+
+@dataclass(frozen=True)
+class TrainingCoverage:
+    name: str
+    staff: int
+    with_foundation: int
+    leaders: int
+    leaders_with_leading: int
+
+    @staticmethod
+    def share(part: int, whole: int) -> int | None:
+        return round(100 * part / whole) if whole else None
+
+    @property
+    def foundation_share(self) -> int | None:
+        return self.share(self.with_foundation, self.staff)
+
+    @property
+    def leading_share(self) -> int | None:
+        return self.share(self.leaders_with_leading, self.leaders)
+
+
+def training_coverage(*, teams: QuerySet[Team], on: datetime.date) -> list[TrainingCoverage]:
+    """Per team, and for the trust (last), the share of staff holding foundation training on a
+    day and of team leaders holding "leading recovery in practice": one query."""
+    team_list = list(teams.order_by("name"))
+    held = TrainingRecord.objects.filter(user=OuterRef("user"), completed_on__lte=on).exclude(
+        expires_on__lte=on
+    )
+    members = (
+        Membership.objects.filter(in_force_condition(on), team__in=team_list)
+        .annotate(
+            foundation=Exists(held.filter(level=TrainingLevel.FOUNDATION)),
+            leading=Exists(held.filter(level=TrainingLevel.LEADING_RECOVERY)),
+        )
+        .values("team_id", "user_id", "role", "foundation", "leading")
+    )
+    per_team: dict[int, dict[str, set[int]]] = {
+        t.pk: {"staff": set(), "foundation": set(), "leaders": set(), "leading": set()}
+        for t in team_list
+    }
+    trust: dict[str, set[int]] = {
+        "staff": set(),
+        "foundation": set(),
+        "leaders": set(),
+        "leading": set(),
+    }
+    for row in members:
+        for bucket in (per_team[row["team_id"]], trust):
+            bucket["staff"].add(row["user_id"])
+            if row["foundation"]:
+                bucket["foundation"].add(row["user_id"])
+            if row["role"] == TeamRole.TEAM_LEADER:
+                bucket["leaders"].add(row["user_id"])
+                if row["leading"]:
+                    bucket["leading"].add(row["user_id"])
+
+    def line(name: str, b: dict[str, set[int]]) -> TrainingCoverage:
+        return TrainingCoverage(
+            name, len(b["staff"]), len(b["foundation"]), len(b["leaders"]), len(b["leading"])
+        )
+
+    return [line(t.name, per_team[t.pk]) for t in team_list] + [line("Whole trust", trust)]
+
+
+def training_due(
+    *, trust_id: int, on: datetime.date, within_days: int = 60
+) -> list[TrainingRecord]:
+    """Each member of staff's latest record of each level that has expired or expires within
+    `within_days`: what HR must book refreshers for."""
+    newer = TrainingRecord.objects.filter(
+        user=OuterRef("user"), level=OuterRef("level"), completed_on__gt=OuterRef("completed_on")
+    )
+    return list(
+        TrainingRecord.objects.filter(
+            user__trust_id=trust_id,
+            expires_on__isnull=False,
+            expires_on__lte=on + datetime.timedelta(days=within_days),
+        )
+        .exclude(Exists(newer))
+        .select_related("user")
+        .order_by("expires_on", "user__last_name")
     )

@@ -11,9 +11,14 @@ import datetime
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from import_export import resources
+from import_export.fields import Field
+from import_export.widgets import CharWidget, DateWidget, ForeignKeyWidget
 
 from common.dates import trust_time_zone, trust_today
 from directory.audit import AuditContext
@@ -22,9 +27,9 @@ from directory.models import Membership, Team, User
 from directory.services import membership_grant
 
 from . import rules
-from .choices import PostStatus
-from .models import PeerPost, PeerWorker, RecoveryChampion, Shift
-from .permissions import can_roster, can_take_shift, own_worker
+from .choices import PostStatus, TrainingLevel
+from .models import PeerPost, PeerWorker, RecoveryChampion, Shift, TrainingRecord
+from .permissions import can_roster, can_take_shift, may_manage_workforce, own_worker
 from .selectors import feed_token_hash, rostered_around, span_of, terms_of, week_bounds
 
 
@@ -285,3 +290,141 @@ def champion_designate(
         team=team, user=user, ended_on=None, defaults={"started_on": trust_today()}
     )
     return champion
+
+
+# --- training records imported from a CSV file --------------------------------------------
+
+IMPORT_COLUMNS = ("username", "level", "completed_on", "expires_on")
+
+
+class CellError(ValueError):
+    """A value in one column of a row that cannot be read."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+class _StaffInTrust(ForeignKeyWidget):
+    """A username, for a member of staff of the importing trust only."""
+
+    def __init__(self, trust_id: int) -> None:
+        super().__init__(User, field="username")
+        self.trust_id = trust_id
+
+    def get_queryset(self, value: Any, row: Any, *args: Any, **kwargs: Any) -> Any:
+        return User.objects.filter(trust_id=self.trust_id)
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if not value:
+            raise CellError("username", "Give the member of staff's username.")
+        try:
+            return super().clean(value, row, **kwargs)
+        except User.DoesNotExist as exc:
+            raise CellError(
+                "username", f"No member of staff in your trust has the username {value!r}."
+            ) from exc
+
+
+class _Level(CharWidget):
+    """A training level by its code or its name ("foundation" or "Foundation")."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        text = str(value or "").strip()
+        for code, label in TrainingLevel.choices:
+            if text.lower() in (code, label.lower()):
+                return code
+        raise CellError(
+            "level",
+            "Give one of the six levels: "
+            + ", ".join(label for _, label in TrainingLevel.choices)
+            + ".",
+        )
+
+
+class _Date(DateWidget):
+    def __init__(self, column: str) -> None:
+        super().__init__("%Y-%m-%d")
+        self.column = column
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError as exc:
+            raise CellError(
+                self.column, "Give a date as YYYY-MM-DD, for example 2026-03-31."
+            ) from exc
+
+
+class TrainingRecordResource(resources.ModelResource):
+    """One CSV row per completed course: username, level, completed_on, expires_on (optional).
+    A row that repeats a record already held (same person, level and day) updates it."""
+
+    def __init__(self, *, trust_id: int) -> None:
+        super().__init__()
+        self.fields["user"] = Field(
+            attribute="user", column_name="username", widget=_StaffInTrust(trust_id)
+        )
+        self.fields["level"] = Field(attribute="level", column_name="level", widget=_Level())
+        self.fields["completed_on"] = Field(
+            attribute="completed_on", column_name="completed_on", widget=_Date("completed_on")
+        )
+        self.fields["expires_on"] = Field(
+            attribute="expires_on", column_name="expires_on", widget=_Date("expires_on")
+        )
+
+    class Meta:
+        model = TrainingRecord
+        fields = ("user", "level", "completed_on", "expires_on")
+        import_id_fields = ("user", "level", "completed_on")
+        clean_model_instances = True
+        use_transactions = True
+
+
+def _cell(error: BaseException) -> tuple[str, str]:
+    """The column and message of a row's error, wherever the library wrapped it."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, CellError):
+            return seen.column, str(seen)
+        seen = seen.__cause__ or seen.__context__
+    return "", str(error)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    imported: int = 0
+    errors: tuple[tuple[int, str, str], ...] = ()  # (row number, column, message)
+
+
+def training_import(*, actor: User, csv_text: str, audit: AuditContext) -> ImportOutcome:
+    """Import training records from CSV text, all or nothing: every row is checked first and,
+    if any is wrong, nothing is saved and each problem is reported by row and column (row 1
+    is the first row after the header)."""
+    if not may_manage_workforce(actor) or actor.trust_id is None:
+        raise ValidationError("Only HR imports training records.")
+    try:
+        dataset = tablib.Dataset().load(csv_text, format="csv")
+    except Exception as exc:  # tablib raises several kinds for text that is not CSV
+        raise ValidationError({"file": "The file is not a CSV file."}) from exc
+    missing = [c for c in ("username", "level", "completed_on") if c not in (dataset.headers or [])]
+    if missing:
+        raise ValidationError(
+            {"file": f"The first row must name the columns; missing: {', '.join(missing)}."}
+        )
+    if "expires_on" not in dataset.headers:
+        dataset.append_col([""] * len(dataset), header="expires_on")
+    resource = TrainingRecordResource(trust_id=actor.trust_id)
+    checked = resource.import_data(dataset, dry_run=True, raise_errors=False)
+    errors: list[tuple[int, str, str]] = []
+    for invalid in checked.invalid_rows:
+        for field, messages in invalid.error_dict.items():
+            column = {"user": "username"}.get(field, field if field in IMPORT_COLUMNS else "")
+            errors += [(invalid.number, column, message) for message in messages]
+    for number, row_errors in checked.row_errors():
+        errors += [(number, *_cell(error.error)) for error in row_errors]
+    if errors or checked.has_errors():
+        return ImportOutcome(errors=tuple(sorted(errors)))
+    with transaction.atomic():
+        done = resource.import_data(dataset, dry_run=False, raise_errors=True)
+    return ImportOutcome(imported=done.totals["new"] + done.totals["update"])

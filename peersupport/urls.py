@@ -6,6 +6,12 @@ app_name = "peersupport"
 
 urlpatterns = [
     path("workforce/", views.CoverageView.as_view(), name="coverage"),
+    path("workforce/training/", views.TrainingView.as_view(), name="training"),
+    path(
+        "workforce/training/import/",
+        views.TrainingImportView.as_view(),
+        name="training_import",
+    ),
     path(
         "workforce/teams/<uuid:public_id>/posts/new/",
         views.PostCreateView.as_view(),

@@ -21,7 +21,7 @@ from directory.audit import AuditedRequestMixin
 from directory.models import Team
 from directory.permissions import acting_user
 
-from .forms import AssignForm, FillForm, PostForm, ShiftForm, rule_errors
+from .forms import AssignForm, FillForm, PostForm, ShiftForm, TrainingImportForm, rule_errors
 from .models import PeerWorker, Shift, TrainingRecord
 from .permissions import (
     can_read_lived_experience,
@@ -43,6 +43,8 @@ from .selectors import (
     shift_label,
     team_coverage,
     team_week,
+    training_coverage,
+    training_due,
     upcoming_shifts,
     worker_for_feed,
     worker_week,
@@ -59,6 +61,7 @@ from .services import (
     shift_create,
     shift_take,
     shift_unassign,
+    training_import,
     week_copy,
 )
 
@@ -507,3 +510,61 @@ class WorkerView(LoginRequiredMixin, TemplateView):
             today=trust_today(),
         )
         return context
+
+
+class TrainingView(LoginRequiredMixin, TemplateView):
+    """Recovery training across the trust: coverage per team and what is due or expired."""
+
+    template_name = "peersupport/training.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if not may_manage_workforce(self.request.user):
+            raise PermissionDenied
+        user = acting_user(self.request)
+        assert user.trust_id is not None
+        today = trust_today()
+        context = super().get_context_data(**kwargs)
+        context.update(
+            coverage=training_coverage(teams=rota_teams_visible_to(user), on=today),
+            due=training_due(trust_id=user.trust_id, on=today),
+            today=today,
+        )
+        return context
+
+
+class TrainingImportView(LoginRequiredMixin, AuditedRequestMixin, FormView):
+    """Import training records from CSV: all or nothing, with every problem by row."""
+
+    template_name = "peersupport/training_import.html"
+    form_class = TrainingImportForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not may_manage_workforce(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: TrainingImportForm) -> HttpResponse:
+        try:
+            outcome = training_import(
+                actor=acting_user(self.request),
+                csv_text=form.cleaned_data["file"],
+                audit=self.audit,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+            return self.form_invalid(form)
+        if outcome.errors:
+            form.add_error(
+                "file",
+                f"Nothing was imported: {len(outcome.errors)} problem"
+                f"{'s' if len(outcome.errors) != 1 else ''} in the file, listed below.",
+            )
+            return self.render_to_context(form, outcome.errors)
+        messages.success(
+            self.request,
+            f"{outcome.imported} training record{'s' if outcome.imported != 1 else ''} imported.",
+        )
+        return HttpResponseRedirect(reverse("peersupport:training"))
+
+    def render_to_context(self, form: TrainingImportForm, errors: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form, row_errors=errors))

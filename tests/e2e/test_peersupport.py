@@ -33,6 +33,26 @@ def test_hr_fills_a_week_is_stopped_by_a_rule_and_a_peer_subscribes(
     page.get_by_role("link", name="Peer workforce").first.click()
     expect(page.locator(".nhsuk-warning-callout")).to_contain_text("North Fells CMHT")
     check_page(page, "peer-coverage")
+
+    # And imports training records: a file with a wrong row imports nothing and says where
+    page.get_by_role("link", name="Recovery training").click()
+    check_page(page, "peer-training")
+    page.get_by_role("link", name="Import records from a CSV file").click()
+    check_page(page, "peer-training-import")
+    bad = "username,level,completed_on\nnobody,foundation,2026-01-10\n"
+    page.set_input_files(
+        '[name="file"]', {"name": "t.csv", "mimeType": "text/csv", "buffer": bad.encode()}
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("#row-errors")).to_contain_text("No member of staff in your trust")
+    check_page(page, "peer-training-import-errors")
+    good = f"username,level,completed_on\n{peer.username},role_specific,2026-01-10\n"
+    page.set_input_files(
+        '[name="file"]', {"name": "t.csv", "mimeType": "text/csv", "buffer": good.encode()}
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("1 training record imported.")).to_be_visible()
+    page.goto(f"{live_server.url}/workforce/")
     page.get_by_role("link", name="Peer rotas").last.click()
     check_page(page, "peer-rotas")
     page.get_by_role("link", name="North Fells CMHT").click()

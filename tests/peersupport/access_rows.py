@@ -267,3 +267,8 @@ NOT_AUDITED |= {
     "peersupport:post_fill": "a peer post: no person's record",
     "peersupport:worker": "a member of staff's workforce record: no service user's record",
 }
+
+ROWS |= {
+    "peersupport:training": [Case(page(403, **HR))],
+    "peersupport:training_import": [Case(page(403, **HR))],
+}
