@@ -204,7 +204,8 @@ def roles_of(user: User | object) -> Roles:
 #   a care coordinator: people in a team they coordinate in whose care coordinator today
 #     (an open care-coordinator relationship) is them;
 #   a team leader: the people in their teams;
-#   a peer support worker: the people in their teams (see `_peer_condition`);
+#   a peer support worker: the people in their teams assigned to them through an open
+#     peer-support relationship today (see `_peer_condition`);
 #   an administrator: their trust's directory, where the caller asks for the directory;
 #   a service user: themselves;
 #   QA managers, HR and network coordinators: nobody; never anyone in another trust.
@@ -222,13 +223,22 @@ def _coordinates(roles: Roles, prefix: str) -> Q:
     return Q(**{f"{prefix}team_id__in": roles.coordinates_in}) & Q(Exists(today_theirs))
 
 
+def _assigned_today(roles: Roles, person: OuterRef | int) -> QuerySet[CareRelationship]:
+    return CareRelationship.objects.in_force().filter(
+        person=person, staff_id=roles.user_id, kind=CareRelationshipKind.PEER_SUPPORT
+    )
+
+
 def _peer_condition(roles: Roles, prefix: str) -> Q:
-    """The people a peer support worker works with: everyone in their teams, for now."""
-    return Q(**{f"{prefix}team_id__in": roles.peer_in})
+    """The people a peer support worker works with: those in a team they are a peer in today
+    whose open peer-support relationship today is with them (not the rest of the team)."""
+    return Q(**{f"{prefix}team_id__in": roles.peer_in}) & Q(
+        Exists(_assigned_today(roles, OuterRef(f"{prefix}pk")))
+    )
 
 
 def _peer_sees(roles: Roles, person: ServiceUser) -> bool:
-    return person.team_id in roles.peer_in
+    return person.team_id in roles.peer_in and _assigned_today(roles, person.pk).exists()
 
 
 def people_condition(
@@ -371,6 +381,17 @@ def can_view_team_page(user: User | object, team: Team) -> bool:
     if team.trust_id != roles.trust_id:
         return False
     return team.pk in roles.leads or roles.is_administrator
+
+
+def can_grant_membership(user: User | object, team: Team, role: str) -> bool:
+    """Administrators grant any team role in their trust; HR grants the peer support role,
+    which filling a peer post brings."""
+    roles = roles_of(user)
+    if roles.trust_id is None or team.trust_id != roles.trust_id:
+        return False
+    if roles.is_administrator:
+        return True
+    return TrustRole.HR in roles.trust_roles and role == TeamRole.PEER_SUPPORT_WORKER
 
 
 def may_view_staff_directory(user: User | object) -> bool:

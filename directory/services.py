@@ -16,6 +16,7 @@ from .models import (
     COORDINATOR_PREFETCH,
     AccessEvent,
     CareRelationship,
+    Membership,
     ServiceUser,
     Team,
     TeamEpisode,
@@ -24,6 +25,7 @@ from .models import (
 from .nhs_number import normalise_nhs_number
 from .permissions import (
     can_add_service_user,
+    can_grant_membership,
     can_see_person,
     roles_of,
     teams_for_new_service_user,
@@ -272,3 +274,40 @@ def service_user_move_team(
         resource="team",
     )
     return locked
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: User,
+    user: User,
+    team: Team,
+    role: str,
+    started_on: datetime.date | None = None,
+    audit: AuditContext,
+) -> Membership:
+    """Give `user` a role in `team` from `started_on` (today unless given), recorded in the
+    access audit against them. An open membership of the same role is kept as it is."""
+    if not can_grant_membership(actor, team, role):
+        raise ValidationError("You cannot give this role in this team.")
+    if user.trust_id != team.trust_id:
+        raise ValidationError("Choose someone in the team's trust.")
+    open_one = Membership.objects.filter(
+        user=user, team=team, role=role, ended_on__isnull=True
+    ).first()
+    if open_one is not None:
+        return open_one
+    membership = Membership(user=user, team=team, role=role, started_on=started_on or trust_today())
+    membership.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:  # granted at the same moment by someone else
+        return Membership.objects.get(user=user, team=team, role=role, ended_on__isnull=True)
+    staff_access_record(
+        audit=audit,
+        staff_member=user,
+        action=AccessAction.CREATE,
+        resource=f"{membership.get_role_display()} in {team.name}",
+    )
+    return membership

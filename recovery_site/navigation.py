@@ -18,6 +18,7 @@ from directory.permissions import (
     roles_of,
 )
 from networks.permissions import is_partner_contact, may_use_directory
+from peersupport.permissions import may_manage_workforce, may_use_own_rota
 from surveys.permissions import may_view_league
 
 
@@ -80,6 +81,15 @@ DESTINATIONS: tuple[Destination, ...] = (
         is_partner_contact,
         card="Referrals to your organisation, and the opportunities it offers.",
     ),
+    Destination(
+        "peer_workforce",
+        "Peer workforce",
+        "peersupport:coverage",
+        may_manage_workforce,
+        card="Peer posts and where they are missing, champions, and rotas checked against "
+        "working-time law.",
+    ),
+    Destination("my_rota", "My rota", "peersupport:my_rota", may_use_own_rota),
     Destination(
         "admin",
         "Administration",

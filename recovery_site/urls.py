@@ -15,6 +15,7 @@ from networks.api import (
     PartnerViewSet,
     ReferralViewSet,
 )
+from peersupport.api import ShiftViewSet, WorkerViewSet
 from surveys.api import (
     InstrumentViewSet,
     LeagueViewSet,
@@ -39,6 +40,8 @@ router.register("networks", NetworkViewSet, basename="network")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("opportunities", OpportunityViewSet, basename="opportunity")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("peer-shifts", ShiftViewSet, basename="peer-shift")
+router.register("peer-workers", WorkerViewSet, basename="peer-worker")
 
 auth_patterns = [
     path(
@@ -93,6 +96,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("careplans.urls")),
     path("", include("networks.urls")),
+    path("", include("peersupport.urls")),
     path("admin/", admin.site.urls),
     path("api/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -22,8 +22,13 @@ UNAUTHENTICATED = 401  # the API asks for credentials
 NO_ROLE = 403  # a signed-in user with no role in any trust (a partner contact, for now)
 
 # Personas that answer as another does unless a row names them: an assigned peer support
-# worker sees what every peer in their team sees until peers are narrowed to their people.
+# worker uses the same pages as every peer in their team; only the people they see differ.
 ALIKE = {"assigned_peer_support_worker": "peer_support_worker"}
+
+# A person's record, for peers: only the peer assigned to them sees it (world.person has one);
+# any other peer in the team is answered as if the person did not exist.
+ASSIGNED_PEER_ONLY = {"peer_support_worker": 404, "assigned_peer_support_worker": 200}
+NO_PEER = {"peer_support_worker": 404, "assigned_peer_support_worker": 404}
 
 
 def expect(

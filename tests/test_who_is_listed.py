@@ -126,8 +126,9 @@ WORKS_WITH = {
     "service_user": {"person"},
     "care_coordinator": {"person"},
     "team_leader": {"person", "teammate_person"},
-    "peer_support_worker": {"person", "teammate_person"},
-    "assigned_peer_support_worker": {"person", "teammate_person"},
+    # Peers see the people assigned to them, not their whole team.
+    "peer_support_worker": set(),
+    "assigned_peer_support_worker": {"person"},
     "other_trust_staff": {"foreign_person", "left_trust_person"},
 }
 FIRST_TRUST = {"person", "teammate_person", "other_team_person", "left_team_person"}
@@ -166,6 +167,10 @@ EXPECTED: dict[str, dict[str, set[str] | int]] = {
         }
         for name in ("api:network-list", "api:partner-list", "api:opportunity-list")
     },
+    # Peer shifts and workers: staff, never a person; HR, and peers with a workforce record
+    # (none in this world: tests/peersupport/test_api.py lists theirs).
+    "api:peer-shift-list": {"hr": set()},
+    "api:peer-worker-list": {"hr": set()},
 }
 
 # Pages about one person: who may open them, for every person in the world.
@@ -346,6 +351,8 @@ PER_TEAM: dict[str, dict[str, dict[str, set[str]]]] = {
     "surveys:team_settings": {
         role: {team: set() for team in teams} for role, teams in LEADERS_AND_ADMINISTRATORS.items()
     },
+    # A team's peer rota: HR, for every team of their trust (no shifts yet, so nobody named).
+    "peersupport:team_week": {"hr": {"team": set(), "other_team": set()}},
     **{
         name: {role: {team: set() for team in teams} for role, teams in LEAGUE_TEAMS.items()}
         for name in ("surveys:league_team", "surveys:league_team_csv", "api:league-team-detail")

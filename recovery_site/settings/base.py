@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "recovery_site",
     "directory",
     "surveys",
+    "peersupport",
     "careplans",
     "networks",
 ]
@@ -289,11 +290,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name with another app's.
     "ENUM_NAME_OVERRIDES": {
         "ReferralStatusEnum": "networks.choices.ReferralStatus",
         "OpportunityKindEnum": "networks.choices.OpportunityKind",
         "PartnerKindEnum": "networks.choices.PartnerKind",
         "GoalStatusEnum": "careplans.choices.GoalStatus",
+        "ShiftKindEnum": "peersupport.choices.ShiftKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

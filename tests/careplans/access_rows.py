@@ -7,7 +7,7 @@ nor do administrators, whose job is the directory, not clinical records.
 """
 
 from careplans.services import RESOURCE
-from tests.access import Case, api, expect, page
+from tests.access import ASSIGNED_PEER_ONLY, NO_PEER, Case, api, expect, page
 
 from .factories import (
     comment_of,
@@ -23,8 +23,10 @@ from .factories import (
 NO_PLANS = {"qa_manager": 403, "hr": 403, "network_coordinator": 403, "administrator": 403}
 
 # Reading: the person, their coordinator, the team's leaders and peer support workers.
-READ_PERSON = page(200, other_trust_staff=404, **NO_PLANS)
-READ_TEAMMATE = page(200, service_user=404, care_coordinator=404, other_trust_staff=404, **NO_PLANS)
+READ_PERSON = page(200, other_trust_staff=404, **ASSIGNED_PEER_ONLY, **NO_PLANS)
+READ_TEAMMATE = page(
+    200, service_user=404, care_coordinator=404, other_trust_staff=404, **NO_PEER, **NO_PLANS
+)
 READ_FOREIGN = page(404, other_trust_staff=200, **NO_PLANS)
 # Editing: the coordinator and the team's leaders; the person and peers may never (403).
 EDIT_ROLES_NEVER = {"service_user": 403, "peer_support_worker": 403, **NO_PLANS}
@@ -358,13 +360,20 @@ ROWS = {
     "api:plan-list": [Case(api(200, **NO_PLANS))],
     "api:plan-detail": [
         Case(
-            api(200, other_trust_staff=404, **NO_PLANS),
+            api(200, other_trust_staff=404, **ASSIGNED_PEER_ONLY, **NO_PLANS),
             kwargs=lambda w: {"public_id": plan_for(w.person).public_id},
             label="person",
             audits=RESOURCE,
         ),
         Case(
-            api(200, service_user=404, care_coordinator=404, other_trust_staff=404, **NO_PLANS),
+            api(
+                200,
+                service_user=404,
+                care_coordinator=404,
+                other_trust_staff=404,
+                **NO_PEER,
+                **NO_PLANS,
+            ),
             kwargs=lambda w: {"public_id": plan_for(w.teammate_person).public_id},
             label="teammate_person",
             audits=RESOURCE,

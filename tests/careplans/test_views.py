@@ -52,10 +52,10 @@ def test_the_plan_opens_with_crisis_contacts_first(world, coordinator_client):
 
 def test_opening_a_plan_is_audited(world, client_for):
     plan_for(world.person)
-    client_for(world.user("peer_support_worker")).get(url("plan", world.person))
+    client_for(world.user("assigned_peer_support_worker")).get(url("plan", world.person))
     event = AccessEvent.objects.get(resource="recovery plan")
     assert (event.actor, event.service_user, event.action) == (
-        world.user("peer_support_worker"),
+        world.user("assigned_peer_support_worker"),
         world.person,
         "read",
     )
@@ -64,7 +64,11 @@ def test_opening_a_plan_is_audited(world, client_for):
 def test_peer_support_workers_read_without_edit_links(world, client_for):
     plan = plan_for(world.person)
     GoalFactory.create(plan=plan)
-    body = client_for(world.user("peer_support_worker")).get(url("plan", world.person)).content
+    body = (
+        client_for(world.user("assigned_peer_support_worker"))
+        .get(url("plan", world.person))
+        .content
+    )
     assert b"Add a goal" not in body
     assert b"Change" not in body
 

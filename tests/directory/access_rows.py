@@ -1,6 +1,6 @@
 """Authorisation rows for the directory's pages and API, and the site-wide pages."""
 
-from tests.access import Case, api, expect, page
+from tests.access import ASSIGNED_PEER_ONLY, Case, api, expect, page
 
 NO_RECORDS = {"qa_manager": 403, "hr": 403, "network_coordinator": 403}
 
@@ -36,7 +36,7 @@ ROWS = {
     "api:service-user-list": [Case(api(200, **NO_RECORDS))],
     "api:service-user-detail": [
         Case(
-            api(200, other_trust_staff=404, **NO_RECORDS),
+            api(200, other_trust_staff=404, **ASSIGNED_PEER_ONLY, **NO_RECORDS),
             kwargs=lambda w: {"public_id": w.person.public_id},
             audits="summary",
             label="a person on the coordinator's caseload",

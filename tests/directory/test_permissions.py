@@ -14,8 +14,9 @@ EXPECTED = {
     "service_user": {"person"},
     "care_coordinator": {"person"},
     "team_leader": {"person", "teammate_person"},
-    "peer_support_worker": {"person", "teammate_person"},
-    "assigned_peer_support_worker": {"person", "teammate_person"},
+    # A peer sees only the people assigned to them, not their whole team.
+    "peer_support_worker": set(),
+    "assigned_peer_support_worker": {"person"},
     "qa_manager": set(),
     "hr": set(),
     "network_coordinator": set(),

@@ -2,11 +2,14 @@
 defaults: each test here kills a mutant of directory/permissions.py that the persona matrix,
 where everyone has one role, let live (docs/mutation.md)."""
 
+import datetime
+
 import pytest
 from django.http import Http404
 
+from common.dates import trust_today
 from directory.choices import CareRelationshipKind, TeamRole, TrustRole
-from directory.models import ServiceUser
+from directory.models import CareRelationship, ServiceUser
 from directory.permissions import (
     access_person,
     can_see_person,
@@ -37,10 +40,14 @@ def test_a_coordinator_who_also_leads_another_team_sees_both(world):
     assert _seen(world, coordinator) == {"person", "other_team_person"}
 
 
-def test_a_leader_who_is_also_a_peer_in_another_team_sees_both(world):
+def test_a_leader_who_is_also_a_peer_in_another_team_sees_their_team_and_assigned_people(world):
     leader = world.user("team_leader")
     MembershipFactory.create(user=leader, team=world.other_team, role=TeamRole.PEER_SUPPORT_WORKER)
 
+    assert _seen(world, leader) == {"person", "teammate_person"}
+    CareRelationshipFactory.create(
+        person=world.other_team_person, staff=leader, kind=CareRelationshipKind.PEER_SUPPORT
+    )
     assert _seen(world, leader) == {"person", "teammate_person", "other_team_person"}
     # Changing is for leaders and coordinators only, not for the peer role.
     assert _seen(world, leader, change=True) == {"person", "teammate_person"}
@@ -74,7 +81,7 @@ def test_an_administrator_sees_the_directory_only_when_asked_for_it(world):
 
 
 def test_access_for_a_change_refuses_a_peer(world):
-    peer = world.user("peer_support_worker")
+    peer = world.user("assigned_peer_support_worker")
 
     assert access_person(peer, world.person.public_id, role_may=True) == world.person
     with pytest.raises(Http404):
@@ -169,3 +176,35 @@ def test_a_service_user_record_in_another_trust_does_not_make_one(world):
     ServiceUserFactory.create(team=world.other_trust_team, user=hr)
 
     assert not roles_of(hr).is_service_user
+
+
+def test_a_peer_sees_a_person_only_while_assigned_and_only_in_their_team(world):
+    peer = world.user("peer_support_worker")
+    assert _seen(world, peer) == set()
+    today = trust_today()
+    relationship = CareRelationshipFactory.create(
+        person=world.teammate_person,
+        staff=peer,
+        kind=CareRelationshipKind.PEER_SUPPORT,
+        started_on=today - datetime.timedelta(days=30),
+    )
+    assert _seen(world, peer) == {"teammate_person"}
+    assert can_see_person(peer, world.teammate_person)
+    # ended yesterday: the first day it no longer applies has passed
+    CareRelationship.objects.filter(pk=relationship.pk).update(ended_on=today)
+    assert _seen(world, peer) == set()
+    assert not can_see_person(peer, world.teammate_person)
+    # assigned to someone in a team they are not a peer in: not seen
+    CareRelationshipFactory.create(
+        person=world.other_team_person, staff=peer, kind=CareRelationshipKind.PEER_SUPPORT
+    )
+    assert _seen(world, peer) == set()
+    assert not can_see_person(peer, world.other_team_person)
+    # starting tomorrow: not yet
+    CareRelationshipFactory.create(
+        person=world.teammate_person,
+        staff=peer,
+        kind=CareRelationshipKind.PEER_SUPPORT,
+        started_on=today + datetime.timedelta(days=1),
+    )
+    assert _seen(world, peer) == set()

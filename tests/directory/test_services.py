@@ -133,3 +133,42 @@ def test_the_audit_always_says_who_acted(world):
         resource="check-in answers",
     )
     assert event.who == "The person, through their one-time check-in link"
+
+
+def test_hr_grants_only_the_peer_role_and_only_in_their_trust(world):
+    from directory.choices import TeamRole
+    from directory.models import Membership
+    from directory.services import membership_grant
+    from tests.audit import audit_as
+    from tests.factories import UserFactory
+
+    hr = world.user("hr")
+    newcomer = UserFactory.create(trust=world.trust)
+    with pytest.raises(ValidationError):
+        membership_grant(
+            actor=hr, user=newcomer, team=world.team, role=TeamRole.TEAM_LEADER, audit=audit_as(hr)
+        )
+    with pytest.raises(ValidationError):
+        membership_grant(
+            actor=hr,
+            user=newcomer,
+            team=world.other_trust_team,
+            role=TeamRole.PEER_SUPPORT_WORKER,
+            audit=audit_as(hr),
+        )
+    granted = membership_grant(
+        actor=hr,
+        user=newcomer,
+        team=world.team,
+        role=TeamRole.PEER_SUPPORT_WORKER,
+        audit=audit_as(hr),
+    )
+    again = membership_grant(
+        actor=hr,
+        user=newcomer,
+        team=world.team,
+        role=TeamRole.PEER_SUPPORT_WORKER,
+        audit=audit_as(hr),
+    )
+    assert granted == again
+    assert list(Membership.objects.filter(user=newcomer)) == [granted]

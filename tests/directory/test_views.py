@@ -65,12 +65,12 @@ def test_free_text_is_escaped_wherever_it_is_shown(world, client_for):
 
 
 def test_reading_a_summary_is_audited_with_the_page(world, client_for):
-    client = client_for(world.user("peer_support_worker"))
+    client = client_for(world.user("assigned_peer_support_worker"))
 
     client.get(world.person.get_absolute_url())
 
     event = AccessEvent.objects.get(service_user=world.person, resource="summary")
-    assert event.actor == world.user("peer_support_worker")
+    assert event.actor == world.user("assigned_peer_support_worker")
     assert event.via == "person"
     assert event.path == world.person.get_absolute_url()
 

@@ -1,6 +1,6 @@
 """Authorisation rows for the pages and endpoints that belong to the whole site."""
 
-from tests.access import Case, api, expect, page
+from tests.access import ASSIGNED_PEER_ONLY, NO_PEER, Case, api, expect, page
 
 CLINICAL_ONLY = {
     "service_user": 403,
@@ -15,13 +15,20 @@ NO_RECORDS = {"qa_manager": 403, "hr": 403, "network_coordinator": 403}
 ROWS = {
     "person": [
         Case(
-            page(200, other_trust_staff=404, **NO_RECORDS),
+            page(200, other_trust_staff=404, **ASSIGNED_PEER_ONLY, **NO_RECORDS),
             kwargs=lambda w: {"public_id": w.person.public_id},
             audits="summary",
             label="a person on the coordinator's caseload",
         ),
         Case(
-            page(200, service_user=404, care_coordinator=404, other_trust_staff=404, **NO_RECORDS),
+            page(
+                200,
+                service_user=404,
+                care_coordinator=404,
+                other_trust_staff=404,
+                **NO_PEER,
+                **NO_RECORDS,
+            ),
             kwargs=lambda w: {"public_id": w.teammate_person.public_id},
             audits="summary",
             label="a person on a colleague's caseload",

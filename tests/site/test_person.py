@@ -37,7 +37,7 @@ def test_the_person_reads_their_own_plan_from_their_page(world, client_for):
 
 def test_a_peer_worker_may_open_the_plan_but_not_start_one(world, client_for):
     body = (
-        client_for(world.user("peer_support_worker"))
+        client_for(world.user("assigned_peer_support_worker"))
         .get(world.person.get_absolute_url())
         .content.decode()
     )

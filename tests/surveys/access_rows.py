@@ -12,7 +12,7 @@ import datetime
 from surveys import services
 from surveys.choices import RollupKind
 from surveys.models import RollupRun
-from tests.access import Case, api, expect, page
+from tests.access import ASSIGNED_PEER_ONLY, NO_PEER, Case, api, expect, page
 from tests.audit import audit_as
 
 from .factories import built_in, draft_with_answers, sent_response
@@ -107,13 +107,20 @@ ROWS = {
     "surveys:done": [Case(OWN_DRAFT, kwargs=_sent)],
     "surveys:journey": [
         Case(
-            page(200, other_trust_staff=404, **NEVER),
+            page(200, other_trust_staff=404, **ASSIGNED_PEER_ONLY, **NEVER),
             kwargs=lambda w: {"public_id": w.person.public_id},
             audits="check-in journey",
             label="a person on the coordinator's caseload",
         ),
         Case(
-            page(200, service_user=404, care_coordinator=404, other_trust_staff=404, **NEVER),
+            page(
+                200,
+                service_user=404,
+                care_coordinator=404,
+                other_trust_staff=404,
+                **NO_PEER,
+                **NEVER,
+            ),
             kwargs=lambda w: {"public_id": w.teammate_person.public_id},
             audits="check-in journey",
             label="a person on a colleague's caseload",
@@ -127,7 +134,7 @@ ROWS = {
     ],
     "surveys:staff_entry": [
         Case(
-            page(403, other_trust_staff=404, **CLINICIANS),
+            page(403, other_trust_staff=404, **{**CLINICIANS, **ASSIGNED_PEER_ONLY}),
             kwargs=lambda w: {"public_id": w.person.public_id},
             audits="check-in staff entry",
         ),
@@ -135,9 +142,9 @@ ROWS = {
             page(
                 403,
                 team_leader=200,
-                peer_support_worker=200,
                 care_coordinator=404,
                 other_trust_staff=404,
+                **NO_PEER,
             ),
             kwargs=lambda w: {"public_id": w.teammate_person.public_id},
             audits="check-in staff entry",
@@ -262,7 +269,11 @@ ROWS = {
     ],
     "api:checkin-list": [Case(api(200, **NEVER))],
     "api:checkin-detail": [
-        Case(api(200, other_trust_staff=404, **NEVER), kwargs=_sent, audits="check-in"),
+        Case(
+            api(200, other_trust_staff=404, **ASSIGNED_PEER_ONLY, **NEVER),
+            kwargs=_sent,
+            audits="check-in",
+        ),
     ],
     "api:checkin-withdraw": [
         Case(
@@ -285,7 +296,7 @@ ROWS = {
     ],
     "api:checkin-scores-detail": [
         Case(
-            api(200, other_trust_staff=404, **NEVER),
+            api(200, other_trust_staff=404, **ASSIGNED_PEER_ONLY, **NEVER),
             kwargs=lambda w: {"public_id": w.person.public_id},
             audits="check-in journey",
         ),

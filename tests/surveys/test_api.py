@@ -46,7 +46,7 @@ def test_create_then_retry_returns_the_same_response(world):
 
 
 def test_staff_entry_through_the_api_with_the_day_answered(world):
-    client = api_for(world.user("peer_support_worker"))
+    client = api_for(world.user("assigned_peer_support_worker"))
     day = datetime.date.today() - datetime.timedelta(days=2)
     reply = client.post(
         reverse("api:checkin-list"),
@@ -55,7 +55,7 @@ def test_staff_entry_through_the_api_with_the_day_answered(world):
     )
     assert reply.status_code == 201, reply.content
     assert reply.json()["completed_on"] == day.isoformat()
-    assert Response.objects.get().entered_by == world.user("peer_support_worker")
+    assert Response.objects.get().entered_by == world.user("assigned_peer_support_worker")
 
 
 def test_bad_answers_and_hidden_people_are_refused(world):
@@ -158,7 +158,7 @@ def test_a_check_in_sent_while_the_person_has_an_open_draft_is_stored_and_the_dr
 
 
 def test_a_staff_check_in_sent_while_the_same_staff_member_has_an_open_draft_is_stored(world):
-    staff = world.user("peer_support_worker")
+    staff = world.user("assigned_peer_support_worker")
     services.response_start(
         actor=staff, service_user=world.person, channel="staff_phone", audit=audit_as(staff)
     )

@@ -361,7 +361,7 @@ def test_no_email_for_a_used_or_expired_invitation(world):
 
 
 def test_two_members_of_staff_each_enter_their_own_draft(world):
-    coordinator, peer = world.user("care_coordinator"), world.user("peer_support_worker")
+    coordinator, peer = world.user("care_coordinator"), world.user("assigned_peer_support_worker")
     mine = services.response_start(
         actor=coordinator,
         audit=audit_as(coordinator),

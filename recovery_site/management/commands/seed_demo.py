@@ -8,6 +8,7 @@ from careplans.demo import seed_careplans
 from directory.demo import DEMO_PASSWORD, DEMO_PERSONAS, seed_directory
 from directory.models import User
 from networks.demo import seed_networks
+from peersupport.demo import seed_peersupport
 from recovery_site.two_factor import demo_authenticator_secret, seed_demo_authenticators
 from surveys.demo import seed_surveys
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         directory = seed_directory()
         seed_surveys(directory)
         seed_careplans(directory)
+        seed_peersupport(directory)
         partner_logins = seed_networks(directory)
         # Partner contacts sign in by password too, so they meet the same second factor.
         usernames = [u for u, _, _ in DEMO_PERSONAS] + [u for u, _ in partner_logins]
