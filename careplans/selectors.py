@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from directory.models import ServiceUser, User
@@ -102,3 +102,46 @@ def plan_list(*, user: User) -> QuerySet[RecoveryPlan]:
         .select_related("service_user")
         .order_by("service_user__family_name", "service_user__given_name", "pk")
     )
+
+
+# --- what a coordinator's or team leader's list of things to do reads about plans ---------
+
+
+def plans_waiting_for_agreement(service_user_ids: Iterable[int]) -> dict[int, datetime.date]:
+    """The people whose plan is a draft the person has not agreed yet, by person id, with the
+    day it was last changed (every change to a part marks the plan as a draft): one query."""
+    rows = RecoveryPlan.objects.filter(
+        service_user_id__in=list(service_user_ids), status=PlanStatus.DRAFT
+    ).values_list("service_user_id", "updated_at")
+    return {person_id: timezone.localdate(changed) for person_id, changed in rows}
+
+
+@dataclass(frozen=True)
+class CommentsWaiting:
+    """A person's comments on their plan that nobody has answered yet."""
+
+    count: int
+    since: datetime.date
+
+
+def comments_waiting_for_reply(service_user_ids: Iterable[int]) -> dict[int, CommentsWaiting]:
+    """Comments people wrote on their own plan with no later comment from anyone else on it,
+    by person id: one query for any number of people."""
+    answered = PlanComment.objects.filter(
+        plan=OuterRef("plan"), created_at__gte=OuterRef("created_at"), pk__gt=OuterRef("pk")
+    ).exclude(author=OuterRef("author"))
+    rows = (
+        PlanComment.objects.filter(
+            plan__service_user_id__in=list(service_user_ids),
+            author_id=F("plan__service_user__user_id"),
+        )
+        .filter(~Exists(answered))
+        .order_by()
+        .values("plan__service_user_id")
+        .annotate(count=Count("pk"), since=Min("created_at"))
+        .values_list("plan__service_user_id", "count", "since")
+    )
+    return {
+        person_id: CommentsWaiting(count=count, since=timezone.localdate(since))
+        for person_id, count, since in rows
+    }

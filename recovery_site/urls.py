@@ -17,7 +17,7 @@ from surveys.api import (
     TeamSeriesViewSet,
 )
 
-from . import caseload, person, views
+from . import caseload, person, team, views
 from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
 
 router = ApiRouter()
@@ -65,6 +65,8 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("caseload/", caseload.CaseloadView.as_view(), name="caseload"),
     path("people/<uuid:public_id>/", person.PersonView.as_view(), name="person"),
+    # The directory's team page with the oversight counts of plans and check-ins.
+    path("teams/<uuid:public_id>/", team.TeamOversightView.as_view(), name="team"),
     path("health/", views.health, name="health"),
     path(
         "accessibility/",

@@ -15,17 +15,20 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView, View
 
+from directory.audit import AuditedRequestMixin
 from directory.demo import DEMO_PERSONAS
 from directory.models import ServiceUser, User
 from directory.permissions import acting_user, roles_of
 from directory.selectors import caseload_for, memberships_in_force
+from directory.services import access_records
 from surveys.permissions import league_teams_visible_to
 
+from .attention import attention_groups, caseload_facts, shows_attention, states_for
 from .celery import app as celery_app
 from .navigation import links_for
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
+class HomeView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):
     """Takes each person to their work: a service user to their own record, staff to theirs."""
 
     template_name = "home.html"
@@ -47,8 +50,21 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
         links = links_for(user)
         caseload = next((link for link in links if link.key == "caseload"), None)
-        if caseload is not None:
+        context = super().get_context_data(**kwargs)
+        if caseload is not None and shows_attention(user):
+            facts = caseload_facts(user=user)
+            context["attention"] = attention_groups(facts, states=states_for(user))
+            context["attention_for_team"] = bool(roles.leads)
+            shown = {line.person.pk: line.person for g in context["attention"] for line in g.lines}
+            access_records(
+                service_users=list(shown.values()),
+                resource="needs attention entry",
+                audit=self.audit,
+            )
+            size = len(facts.people)
+        elif caseload is not None:
             size = caseload_for(user=user).count()
+        if caseload is not None:
             people = f"{size} {'person' if size == 1 else 'people'}"
             if roles.coordinates_in:
                 card("Your caseload", caseload.href, f"{people} on your caseload.")
@@ -75,7 +91,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
         for link in links:
             if link.card:
                 card(link.label, link.href, link.card)
-        context = super().get_context_data(**kwargs)
         context["cards"] = cards
         context["role_labels"] = roles.labels()
         return context

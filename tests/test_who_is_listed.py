@@ -150,7 +150,15 @@ EXPECTED: dict[str, dict[str, set[str] | int]] = {
         if role not in ("anonymous", "service_user", "partner_contact")
     },
     "directory:staff": {"hr": set(), "administrator": set()},
-    "home": {role: set() for role in ROLES if role not in ("anonymous", "service_user")},
+    # "Needs your attention": everyone here lacks a plan, so a coordinator's and a team leader's
+    # home lists exactly the people they work with; other roles get no such list.
+    "home": {
+        **{role: set() for role in ROLES if role not in ("anonymous", "service_user")},
+        **{
+            role: WORKS_WITH[role]
+            for role in ("care_coordinator", "team_leader", "other_trust_staff")
+        },
+    },
     "api:checkin-instrument-list": {role: set() for role in ROLES if role != "anonymous"},
 }
 
@@ -325,7 +333,7 @@ PER_TEAM: dict[str, dict[str, dict[str, set[str]]]] = {
         **{role: {"team": set(), "other_team": set()} for role in TRUST_STAFF},
         "other_trust_staff": {"other_trust_team": set()},
     },
-    "directory:team": {
+    "team": {
         role: {team: MEMBERS[team] for team in teams}
         for role, teams in LEADERS_AND_ADMINISTRATORS.items()
     },
