@@ -192,3 +192,12 @@ def coordinated_by(people: QuerySet[ServiceUser], *, staff: User) -> QuerySet[Se
         person=OuterRef("pk"), staff=staff, kind=CareRelationshipKind.CARE_COORDINATOR
     )
     return people.filter(Exists(theirs))
+
+
+def episode_started_on(*, person: ServiceUser) -> datetime.date | None:
+    """The day the person's time in their current team began (their open team episode)."""
+    return (
+        TeamEpisode.objects.filter(person=person, ended_on__isnull=True)
+        .values_list("started_on", flat=True)
+        .first()
+    )

@@ -167,39 +167,6 @@ def test_a_replaced_link_stops_working(world, client):
     assert client.get(reverse("surveys:invitation", kwargs={"token": old})).status_code == 404
 
 
-def test_staff_enter_a_paper_check_in(world, client_for):
-    coordinator = world.user("care_coordinator")
-    client = client_for(coordinator)
-    url = reverse("surveys:staff_entry", kwargs={"public_id": world.person.public_id})
-    bad = client.post(url, {})
-    assert "Choose how the person gave their answers" in bad.content.decode()
-    assert 'href="#id_channel_0"' in bad.content.decode()
-    day = trust_today() - datetime.timedelta(days=3)
-    reply = client.post(
-        url,
-        {
-            "channel": "staff_paper",
-            "completed_on_0": day.day,
-            "completed_on_1": day.month,
-            "completed_on_2": day.year,
-        },
-    )
-    response = Response.objects.get(channel=Channel.STAFF_PAPER)
-    assert reply.url == reverse("surveys:fill", kwargs={"public_id": response.public_id, "page": 1})
-    assert "Entering answers for" in client.get(reply.url).content.decode()
-    client.post(reply.url, {"item_1": "4", "item_2": "4"})
-    client.post(
-        reverse("surveys:submit", kwargs={"public_id": response.public_id}),
-        {"idempotency_key": str(response.idempotency_key)},
-    )
-    response.refresh_from_db()
-    assert response.is_submitted and response.completed_on == day
-    assert response.entered_by == coordinator
-    # The person cannot open a draft staff are typing in, nor can a colleague.
-    assert client_for(world.user("service_user")).get(reply.url).status_code == 404
-    assert client_for(world.user("team_leader")).get(reply.url).status_code == 404
-
-
 def test_opening_the_staff_entry_and_invite_pages_is_audited(world, client_for):
     coordinator = world.user("care_coordinator")
     client = client_for(coordinator)
