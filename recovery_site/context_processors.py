@@ -10,12 +10,16 @@ from django.http import HttpRequest
 from directory.permissions import roles_of
 
 from .navigation import links_for
+from .sessions import seconds_left
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"demo_sign_in_as": getattr(settings, "DEMO_SIGN_IN_AS", False)}
+        return {
+            "demo_sign_in_as": getattr(settings, "DEMO_SIGN_IN_AS", False),
+            "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        }
     roles = roles_of(user)
     items = [(link.label, link.href) for link in links_for(user)]
     path = request.path
@@ -30,4 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": nav_items,
         "nav_role_labels": roles.labels(),
+        # The idle timeout's warning (static/js/session-timeout.mjs) counts down from these.
+        "session_seconds_left": seconds_left(getattr(request, "session", None)),
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+        "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
     }

@@ -39,6 +39,7 @@ auth_patterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("session/renew/", views.renew_session, name="session_renew"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=ResetRequestForm),

@@ -13,6 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView, View
 
 from directory.audit import AuditedRequestMixin
@@ -94,6 +95,17 @@ class HomeView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):
         context["cards"] = cards
         context["role_labels"] = roles.labels()
         return context
+
+
+@never_cache
+@require_POST
+def renew_session(request: HttpRequest) -> HttpResponse:
+    """'Stay signed in': push the idle session's end on by the full idle time. 401 once the
+    session has already ended, so the page knows to keep what was typed and ask to sign in."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session.modified = True  # saved with a fresh expiry by the session middleware
+    return JsonResponse({"signed_in": True, "seconds_left": settings.SESSION_COOKIE_AGE})
 
 
 @never_cache

@@ -39,6 +39,8 @@ ROWS = {
     "privacy": [Case(expect(200))],
     "login": [Case(expect(302, anonymous=200))],
     "logout": [Case(expect(302), method="post")],
+    # "Stay signed in": renews the signed-in session; 401 once it has ended.
+    "session_renew": [Case(expect(200, anonymous=401), method="post")],
     "password_reset": [Case(expect(200))],
     "password_reset_done": [Case(expect(200))],
     "password_reset_confirm": [
