@@ -63,7 +63,7 @@ def test_person_does_a_check_in_on_a_phone_by_keyboard_and_sees_their_journey(
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Samira")
     check_page(page, "checkin-person-summary")
 
-    tab_to(page, "Do a check-in now")
+    tab_to(page, "Do your check-in")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Hope, control and opportunity check-in"
