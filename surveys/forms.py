@@ -119,6 +119,30 @@ class ConfirmForm(NhsFormHelperMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class InviteCaseloadForm(NhsFormHelperMixin, forms.Form):
+    """Who to invite, out of the people due a check-in: all ticked at first; untick to leave
+    someone out. Each says whether they will be emailed or need a letter or a link."""
+
+    submit_label = "Invite the people ticked"
+
+    people = forms.MultipleChoiceField(
+        label="Who to invite",
+        help_text="Untick anyone you do not want to invite now.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Tick at least one person to invite",
+            "invalid_choice": "Tick only people on this list",
+        },
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["people"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = people
+        self.initial.setdefault("people", [value for value, _ in people])
+
+
 class TeamSettingsForm(NhsFormHelperMixin, forms.Form):
     submit_label = "Save settings"
 

@@ -243,7 +243,7 @@ def test_coordinator_invites_the_caseload_who_are_due(
     url = reverse("surveys:invite_caseload")
     assert "1 person on your caseload is due" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+        client.post(url, {"people": [str(world.person.public_id)]})
     assert list(Invitation.objects.values_list("service_user", flat=True)) == [world.person.pk]
     from django.core import mail
 
