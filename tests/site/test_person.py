@@ -77,8 +77,8 @@ def test_the_plan_page_shows_the_check_in_journey_at_a_glance(
         body = client.get(reverse("careplans:plan", args=[world.person.public_id])).content.decode()
 
     assert "latest hope, control and opportunity check-in was on 12 April 2026 (2 in all)" in body
-    assert "Up 1.5 since the first check-in, from 2 to 3.5." in body
-    assert "The same since the first check-in: 3." in body
+    assert "Much higher than in January 2026 (the first check-in)." in body  # hope 2 -> 3.5
+    assert "About the same as in January 2026 (the first check-in)." in body  # control 3 -> 3
     assert "Not enough answers to score" in body
     assert reverse("surveys:journey", args=[world.person.public_id]) in body
 

@@ -195,10 +195,11 @@ def test_journey_shows_scores_in_a_chart_a_table_and_words(world, client_for):
     body = page.content.decode()
     assert body.count('<svg class="app-chart__svg') == 3
     assert "style=" not in body.split("<main")[1]
-    assert "Up 1.75 since the first check-in, from 2 to 3.75." in body
-    assert "Up 0.75 since the check-in before, from 3 to 3.75." in body
-    assert "Down 0.5 since the first check-in, from 3 to 2.5." in body
-    assert "Up 1.5 since the first check-in, from 2.5 to 4." in body
+    # Changes in words, measured against the 1 to 5 scale; the numbers are in the table.
+    assert "Much higher than in March 2025 (the first check-in)." in body  # hope, +1.75
+    assert "Higher than in September 2025 (the check-in before)." in body  # hope, +0.75
+    assert "A little lower than in March 2025 (the first check-in)." in body  # control, -0.5
+    assert "3.75</td>" in body
     assert 'aria-hidden="true">Hope </span>3.75</td>' in body
     assert AccessEvent.objects.filter(
         resource="check-in journey", service_user=world.person
