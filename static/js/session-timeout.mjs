@@ -81,9 +81,9 @@ function putBack(draft) {
 }
 
 function offerTypedBack() {
-  const offer = document.getElementById("app-typed-offer");
+  const template = document.getElementById("app-typed-offer");
   const stored = sessionStorage.getItem(draftKey(location.pathname));
-  if (!offer || !stored) return;
+  if (!template || !stored) return;
   let draft;
   try {
     draft = JSON.parse(stored);
@@ -92,7 +92,9 @@ function offerTypedBack() {
     return;
   }
   if (!formsToKeep().length) return; // not the page it was typed on any more (kept for later)
-  offer.hidden = false;
+  const main = document.querySelector("main");
+  main.prepend(template.content.cloneNode(true));
+  const offer = main.querySelector(".app-typed-offer");
   offer.querySelector("[data-put-back]").addEventListener("click", () => {
     const first = putBack(draft);
     sessionStorage.removeItem(draftKey(location.pathname));
@@ -103,7 +105,7 @@ function offerTypedBack() {
   });
   offer.querySelector("[data-discard]").addEventListener("click", () => {
     sessionStorage.removeItem(draftKey(location.pathname));
-    offer.hidden = true;
+    offer.remove();
   });
 }
 
@@ -115,34 +117,29 @@ function noteOnSignIn() {
 }
 
 function watchTheClock() {
-  const dialog = document.getElementById("app-timeout");
-  if (!dialog || typeof dialog.showModal !== "function") return;
-  const warning = Number(dialog.dataset.warningSeconds) * 1000;
-  let deadline = Date.now() + Number(dialog.dataset.secondsLeft) * 1000;
+  const template = document.getElementById("app-timeout");
+  if (!template || typeof HTMLDialogElement !== "function") return;
+  const settings = template.dataset;
+  const warning = Number(settings.warningSeconds) * 1000;
+  let deadline = Date.now() + Number(settings.secondsLeft) * 1000;
+  let dialog = null;
   let returnFocus = null;
   let ended = false;
-  const countdown = dialog.querySelector("[data-countdown]");
-  const stay = dialog.querySelector("[data-stay]");
 
   const close = () => {
-    if (dialog.open) dialog.close();
+    if (dialog && dialog.open) dialog.close();
     if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
     returnFocus = null;
-  };
-  const open = () => {
-    returnFocus = document.activeElement;
-    dialog.showModal();
-    stay.focus();
   };
   const timeOut = async () => {
     if (ended) return;
     ended = true;
     keepTyped();
-    const signIn = new URL(dialog.dataset.signInUrl, location.origin);
+    const signIn = new URL(settings.signInUrl, location.origin);
     signIn.searchParams.set("timed_out", "1");
     signIn.searchParams.set("next", location.pathname + location.search);
     try {
-      await fetch(dialog.dataset.signOutUrl, {
+      await fetch(settings.signOutUrl, {
         method: "POST",
         headers: { "X-CSRFToken": csrfToken() },
         credentials: "same-origin",
@@ -154,7 +151,7 @@ function watchTheClock() {
   };
   const renew = async () => {
     try {
-      const response = await fetch(dialog.dataset.renewUrl, {
+      const response = await fetch(settings.renewUrl, {
         method: "POST",
         headers: { "X-CSRFToken": csrfToken() },
         credentials: "same-origin",
@@ -167,26 +164,37 @@ function watchTheClock() {
       timeOut();
     }
   };
+  // The dialog joins the page only when it is needed, so nothing of it is there before.
+  const build = () => {
+    document.querySelector("main").append(template.content.cloneNode(true));
+    dialog = document.querySelector("main dialog.app-timeout");
+    dialog.querySelector("[data-stay]").addEventListener("click", renew);
+    dialog.querySelector("[data-sign-out]").addEventListener("click", () => {
+      document.querySelector(".nhsuk-header__account-form")?.requestSubmit();
+    });
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault(); // Escape: the same as "Stay signed in"
+      renew();
+    });
+  };
+  const open = () => {
+    if (!dialog) build();
+    returnFocus = document.activeElement;
+    dialog.showModal();
+    dialog.querySelector("[data-stay]").focus();
+  };
   const words = (ms) => {
     const seconds = Math.max(0, Math.ceil(ms / 1000));
     if (seconds > 60) return `${Math.ceil(seconds / 60)} minutes`;
     return seconds === 1 ? "1 second" : `${seconds} seconds`;
   };
 
-  stay.addEventListener("click", renew);
-  dialog.querySelector("[data-sign-out]").addEventListener("click", () => {
-    document.querySelector(".nhsuk-header__account-form")?.requestSubmit();
-  });
-  dialog.addEventListener("cancel", (event) => {
-    event.preventDefault(); // Escape: the same as "Stay signed in"
-    renew();
-  });
   setInterval(() => {
     const left = deadline - Date.now();
     if (left <= 0) timeOut();
     else if (left <= warning) {
-      if (!dialog.open) open();
-      countdown.textContent = words(left);
+      if (!dialog || !dialog.open) open();
+      dialog.querySelector("[data-countdown]").textContent = words(left);
     }
   }, 1000);
 }
