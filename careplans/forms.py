@@ -214,11 +214,12 @@ class SupporterForm(NhsFormHelperMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     consent_recorded_on = DateField(
-        label="Date the person agreed to share",
+        label="Date the person agreed to share the parts ticked above",
         required=False,
         help_text=(
-            "For parts shared for the first time; parts already shared keep the date they were "
-            "agreed. For example, 31 3 2027."
+            "Needed when any part is ticked. It is recorded for parts shared for the first time; "
+            "parts already shared keep the date they were agreed. Today or earlier, for example "
+            "31 3 2027."
         ),
     )
     told_of_carer_assessment = forms.BooleanField(

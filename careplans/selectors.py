@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from directory.models import ServiceUser, User
@@ -151,3 +151,43 @@ def plan_list(*, user: User) -> QuerySet[RecoveryPlan]:
         .select_related("service_user")
         .order_by("service_user__family_name", "service_user__given_name", "pk")
     )
+
+
+# --- what a coordinator's or team leader's list of things to do reads about plans ---------
+
+
+def plans_waiting_for_agreement(service_user_ids: Iterable[int]) -> dict[int, datetime.date]:
+    """The people whose plan waits for their agreement (`awaiting_agreement`: shared with them
+    and not changed since), by person id, with the day it was shared: one query."""
+    rows = RecoveryPlan.objects.filter(
+        awaiting_agreement(), service_user_id__in=list(service_user_ids)
+    ).values_list("service_user_id", "shared_at", "updated_at")
+    return {person_id: timezone.localdate(shared or changed) for person_id, shared, changed in rows}
+
+
+@dataclass(frozen=True)
+class CommentsWaiting:
+    """A person's comments on their plan that nobody has answered yet."""
+
+    count: int
+    since: datetime.date
+
+
+def comments_waiting_for_reply(service_user_ids: Iterable[int]) -> dict[int, CommentsWaiting]:
+    """People's own comments on their plan that nobody has answered yet (the rule of
+    `open_comments_of`), by person id: one query for any number of people."""
+    rows = (
+        PlanComment.objects.filter(
+            plan__service_user_id__in=list(service_user_ids),
+            answered_at__isnull=True,
+            author__service_user_record=F("plan__service_user"),
+        )
+        .order_by()
+        .values("plan__service_user_id")
+        .annotate(count=Count("pk"), since=Min("created_at"))
+        .values_list("plan__service_user_id", "count", "since")
+    )
+    return {
+        person_id: CommentsWaiting(count=count, since=timezone.localdate(since))
+        for person_id, count, since in rows
+    }

@@ -171,3 +171,33 @@ def care_coordinator_of(*, person: ServiceUser) -> CareRelationship | None:
         .filter(person=person, kind=CareRelationshipKind.CARE_COORDINATOR)
         .first()
     )
+
+
+def coordinators_in_teams(*, team_ids: frozenset[int] | set[int]) -> QuerySet[User]:
+    """The people who coordinate care today in any of these teams, by name: a team leader's
+    choice when narrowing the caseload to one coordinator's people."""
+    if not team_ids:
+        return User.objects.none()
+    coordinating = memberships_in_force().filter(
+        team_id__in=team_ids, role=TeamRole.CARE_COORDINATOR
+    )
+    return User.objects.filter(pk__in=coordinating.values("user"), is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def coordinated_by(people: QuerySet[ServiceUser], *, staff: User) -> QuerySet[ServiceUser]:
+    """Of these people, those whose care coordinator today is `staff`."""
+    theirs = CareRelationship.objects.in_force().filter(
+        person=OuterRef("pk"), staff=staff, kind=CareRelationshipKind.CARE_COORDINATOR
+    )
+    return people.filter(Exists(theirs))
+
+
+def episode_started_on(*, person: ServiceUser) -> datetime.date | None:
+    """The day the person's time in their current team began (their open team episode)."""
+    return (
+        TeamEpisode.objects.filter(person=person, ended_on__isnull=True)
+        .values_list("started_on", flat=True)
+        .first()
+    )

@@ -7,6 +7,5 @@ app_name = "directory"
 urlpatterns = [
     path("people/add/", views.ServiceUserCreateView.as_view(), name="service_user_add"),
     path("teams/", views.TeamListView.as_view(), name="teams"),
-    path("teams/<uuid:public_id>/", views.TeamView.as_view(), name="team"),
     path("staff/", views.StaffListView.as_view(), name="staff"),
 ]

@@ -11,6 +11,7 @@ from directory.permissions import roles_of
 
 from .navigation import links_for
 from .oidc import oidc_configured
+from .sessions import seconds_left
 from .two_factor import second_factor_met
 
 
@@ -20,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {
             "demo_sign_in_as": getattr(settings, "DEMO_SIGN_IN_AS", False),
             "single_sign_on": settings.OIDC_PROVIDER_NAME if oidc_configured() else "",
+            "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
         }
     if not second_factor_met(request) and not hasattr(user, "service_user_record"):
         return {}  # halfway through signing in: nothing to navigate to yet
@@ -37,4 +39,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": nav_items,
         "nav_role_labels": roles.labels(),
+        # The idle timeout's warning (static/js/session-timeout.mjs) counts down from these.
+        "session_seconds_left": seconds_left(getattr(request, "session", None)),
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+        "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
     }

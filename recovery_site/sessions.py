@@ -39,6 +39,18 @@ class SessionStore(DatabaseSessionStore):
         )
 
 
+def seconds_left(session: object) -> int:
+    """How long the signed-in session has before it ends if nothing else is asked of the
+    server, for the page's timeout warning: the full idle time where this response pushes the
+    expiry on, otherwise what is left of the stored expiry."""
+    age = settings.SESSION_COOKIE_AGE
+    if not isinstance(session, SessionStore) or session.stored_expiry is None:
+        return age
+    if session.needs_touch() or session.modified:
+        return age
+    return max(0, int((session.stored_expiry - timezone.now()).total_seconds()))
+
+
 class IdleSessionMiddleware(SessionMiddleware):
     """Django's session middleware, marking a loaded session for saving once its expiry is stale."""
 

@@ -24,7 +24,7 @@ from surveys.api import (
     TeamSeriesViewSet,
 )
 
-from . import caseload, oidc, person, two_factor, views
+from . import caseload, oidc, person, team, two_factor, views
 from .auth_forms import ResetPasswordForm, ResetRequestForm, SignInForm
 
 router = ApiRouter()
@@ -58,6 +58,7 @@ auth_patterns = [
     path("sso/callback/", oidc.SignInCallbackView.as_view(), name="oidc_authentication_callback"),
     path("two-factor/", two_factor.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
     path("two-factor/set-up/", two_factor.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("session/renew/", views.renew_session, name="session_renew"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(form_class=ResetRequestForm),
@@ -84,6 +85,8 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("caseload/", caseload.CaseloadView.as_view(), name="caseload"),
     path("people/<uuid:public_id>/", person.PersonView.as_view(), name="person"),
+    # The directory's team page with the oversight counts of plans and check-ins.
+    path("teams/<uuid:public_id>/", team.TeamOversightView.as_view(), name="team"),
     path("health/", views.health, name="health"),
     path(
         "accessibility/",

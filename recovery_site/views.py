@@ -13,20 +13,24 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView, View
 
+from directory.audit import AuditedRequestMixin
 from directory.demo import DEMO_PERSONAS
 from directory.models import ServiceUser, User
 from directory.permissions import acting_user, roles_of
 from directory.selectors import caseload_for, memberships_in_force
+from directory.services import access_records
 from surveys.permissions import league_teams_visible_to
 
+from .attention import attention_groups, caseload_facts, shows_attention, states_for
 from .celery import app as celery_app
 from .navigation import links_for
 from .two_factor import SECOND_FACTOR_SESSION_KEY
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
+class HomeView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):
     """Takes each person to their work: a service user to their own record, staff to theirs."""
 
     template_name = "home.html"
@@ -48,8 +52,21 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
         links = links_for(user)
         caseload = next((link for link in links if link.key == "caseload"), None)
-        if caseload is not None:
+        context = super().get_context_data(**kwargs)
+        if caseload is not None and shows_attention(user):
+            facts = caseload_facts(user=user)
+            context["attention"] = attention_groups(facts, states=states_for(user))
+            context["attention_for_team"] = bool(roles.leads)
+            shown = {line.person.pk: line.person for g in context["attention"] for line in g.lines}
+            access_records(
+                service_users=list(shown.values()),
+                resource="needs attention entry",
+                audit=self.audit,
+            )
+            size = len(facts.people)
+        elif caseload is not None:
             size = caseload_for(user=user).count()
+        if caseload is not None:
             people = f"{size} {'person' if size == 1 else 'people'}"
             if roles.coordinates_in:
                 card("Your caseload", caseload.href, f"{people} on your caseload.")
@@ -76,10 +93,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
         for link in links:
             if link.card:
                 card(link.label, link.href, link.card)
-        context = super().get_context_data(**kwargs)
         context["cards"] = cards
         context["role_labels"] = roles.labels()
         return context
+
+
+@never_cache
+@require_POST
+def renew_session(request: HttpRequest) -> HttpResponse:
+    """'Stay signed in': push the idle session's end on by the full idle time. 401 once the
+    session has already ended, so the page knows to keep what was typed and ask to sign in."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session.modified = True  # saved with a fresh expiry by the session middleware
+    return JsonResponse({"signed_in": True, "seconds_left": settings.SESSION_COOKIE_AGE})
 
 
 @never_cache

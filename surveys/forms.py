@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from common.dates import trust_today
 from nhsuk_forms.forms import DateField, NhsFormHelperMixin
 
 from .choices import Channel
@@ -43,8 +44,10 @@ class QuestionsPageForm(forms.Form):
         return {item.pk: self.cleaned_data.get(item_field_name(item)) for item in self.items}
 
 
-class StaffEntryForm(NhsFormHelperMixin, forms.Form):
-    submit_label = "Continue to the statements"
+class TranscriptionForm(QuestionsPageForm):
+    """A check-in the person gave on paper or by phone, typed in on one page: how and when they
+    answered, then every statement. A fresh key from the page makes a double submit land on
+    the check-in the first one saved."""
 
     channel = forms.ChoiceField(
         label="How did the person give their answers?",
@@ -56,16 +59,36 @@ class StaffEntryForm(NhsFormHelperMixin, forms.Form):
         error_messages={"required": "Choose how the person gave their answers"},
     )
     completed_on = DateField(label="When did they answer?", help_text="For example, 15 3 2026.")
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, *args: Any, items: Iterable[Item], earliest: datetime.date | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, items=items, **kwargs)
+        self.earliest = earliest
         self.fields["completed_on"].error_messages["required"] = "Enter the date they answered"
+        self.fields["idempotency_key"].error_messages["required"] = (
+            "This page is out of date. Open it again and type the answers in."
+        )
 
     def clean_completed_on(self) -> datetime.date:
         day = self.cleaned_data.get("completed_on")
         if day is None:
             raise forms.ValidationError("Enter the date they answered")
+        if day > trust_today():
+            raise forms.ValidationError("The date they answered must be today or in the past")
+        if self.earliest is not None and day < self.earliest:
+            raise forms.ValidationError(
+                f"The date they answered must be on or after {self.earliest:%-d %B %Y}, "
+                "when they joined the team"
+            )
         return day
+
+    def answers_by_number(self) -> dict[int, int | None]:
+        return {item.number: self.cleaned_data.get(item_field_name(item)) for item in self.items}
+
+    def statement_fields(self) -> list[forms.BoundField]:
+        return [self[item_field_name(item)] for item in self.items]
 
 
 class InviteForm(NhsFormHelperMixin, forms.Form):
@@ -94,6 +117,30 @@ class ConfirmForm(NhsFormHelperMixin, forms.Form):
     def __init__(self, *args: Any, submit_label: str = "Continue", **kwargs: Any) -> None:
         self.submit_label = submit_label
         super().__init__(*args, **kwargs)
+
+
+class InviteCaseloadForm(NhsFormHelperMixin, forms.Form):
+    """Who to invite, out of the people due a check-in: all ticked at first; untick to leave
+    someone out. Each says whether they will be emailed or need a letter or a link."""
+
+    submit_label = "Invite the people ticked"
+
+    people = forms.MultipleChoiceField(
+        label="Who to invite",
+        help_text="Untick anyone you do not want to invite now.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Tick at least one person to invite",
+            "invalid_choice": "Tick only people on this list",
+        },
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["people"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = people
+        self.initial.setdefault("people", [value for value, _ in people])
 
 
 class TeamSettingsForm(NhsFormHelperMixin, forms.Form):

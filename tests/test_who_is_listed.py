@@ -155,7 +155,15 @@ EXPECTED: dict[str, dict[str, set[str] | int]] = {
         if role not in ("anonymous", "service_user", "partner_contact")
     },
     "directory:staff": {"hr": set(), "administrator": set()},
-    "home": {role: set() for role in ROLES if role not in ("anonymous", "service_user")},
+    # "Needs your attention": everyone here lacks a plan, so a coordinator's and a team leader's
+    # home lists exactly the people they work with; other roles get no such list.
+    "home": {
+        **{role: set() for role in ROLES if role not in ("anonymous", "service_user")},
+        **{
+            role: WORKS_WITH[role]
+            for role in ("care_coordinator", "team_leader", "other_trust_staff")
+        },
+    },
     "api:checkin-instrument-list": {role: set() for role in ROLES if role != "anonymous"},
     "api:referral-list": dict(WORKS_WITH),
     # The partner directory: organisations, never a person.
@@ -183,8 +191,8 @@ PER_PERSON = {
 }
 # List URLs kept out, with the reason.
 NOT_LISTS = {
-    "surveys:invite_caseload": "shows how many of the caseload are due, not who: "
-    "test_invite_caseload_counts_only_the_coordinators_people",
+    "surveys:invite_caseload": "lists only people due a check-in, and nobody here is until their "
+    "check-ins are gone: test_invite_caseload_lists_only_the_coordinators_people",
     "api:api-root": "links to the endpoints, no records",
     "admin:app_list": "the admin's own lists are scoped in tests/directory/test_admin.py",
     "api:league-list": "teams' aggregated figures, never a person: who may see which teams is "
@@ -289,7 +297,7 @@ def test_every_list_url_has_an_expected_set():
     assert not missing, f"list URLs with no expected set of people: {missing}"
 
 
-def test_invite_caseload_counts_only_the_coordinators_people(rich_world: World, client_for):
+def test_invite_caseload_lists_only_the_coordinators_people(rich_world: World, client_for):
     """Everyone is due once their check-ins and invitations are gone; only the coordinator's person counts,
     not those whose coordinator link outlived the coordinator's team or trust."""
     Invitation.objects.all().delete()
@@ -299,6 +307,7 @@ def test_invite_caseload_counts_only_the_coordinators_people(rich_world: World, 
     )
     assert response.status_code == 200
     assert "1 person on your caseload is due a check-in" in response.content.decode()
+    assert _people_shown(rich_world, response.content.decode()) == {"person"}
 
 
 # Pages about one team: for every persona, the teams whose page opens and, on each, the staff it
@@ -344,7 +353,7 @@ PER_TEAM: dict[str, dict[str, dict[str, set[str]]]] = {
         **{role: {"team": set(), "other_team": set()} for role in TRUST_STAFF},
         "other_trust_staff": {"other_trust_team": set()},
     },
-    "directory:team": {
+    "team": {
         role: {team: MEMBERS[team] for team in teams}
         for role, teams in LEADERS_AND_ADMINISTRATORS.items()
     },

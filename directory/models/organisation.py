@@ -56,7 +56,7 @@ class Team(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("directory:team", kwargs={"public_id": self.public_id})
+        return reverse("team", kwargs={"public_id": self.public_id})
 
 
 class User(AbstractUser):

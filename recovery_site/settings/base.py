@@ -161,6 +161,8 @@ SESSION_ENGINE = "recovery_site.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = 60
+# How long before an idle session ends the page warns, with a button to stay signed in.
+SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=120)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

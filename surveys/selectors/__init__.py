@@ -22,6 +22,7 @@ from .checkins import (
     response_for_filling,
     sent_response_for_withdrawal,
     team_settings_for,
+    with_last_checkin,
 )
 from .journeys import (
     CheckinOverview,
@@ -71,4 +72,5 @@ __all__ = [
     "scores_by_domain",
     "sent_response_for_withdrawal",
     "team_settings_for",
+    "with_last_checkin",
 ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -221,3 +221,14 @@ def people_due_a_checkin(*, user: User) -> list[ServiceUser]:
     people = list(own_caseload_for(user=user).select_related("user"))
     statuses = checkin_status_for(people)
     return [p for p in people if statuses[p.pk].needs_attention and can_invite(user, p)]
+
+
+def with_last_checkin(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
+    """People with `last_checkin_on`, the day of their latest sent check-in (None if none),
+    read in the same query as the people (to sort a list by it)."""
+    latest = (
+        Response.objects.filter(service_user=OuterRef("pk"), status=ResponseStatus.SUBMITTED)
+        .order_by("-completed_on")
+        .values("completed_on")[:1]
+    )
+    return people.annotate(last_checkin_on=Subquery(latest))

@@ -59,18 +59,36 @@ def score_words(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def describe_change(before: Decimal | None, after: Decimal | None, *, since: str) -> str | None:
-    """A change between two scores in plain words, or None when either is missing."""
+# How big a change reads, as a share of the range the scores can take (on a 1 to 5 scale:
+# under 0.2 is about the same, under 0.6 a little, under 1.4 plainly, beyond that much).
+CHANGE_WORDS = ((0.05, ""), (0.15, "a little "), (0.35, ""), (1.0, "much "))
+
+
+def describe_change(
+    before: Decimal | None,
+    after: Decimal | None,
+    *,
+    before_on: datetime.date,
+    after_on: datetime.date,
+    low: int,
+    high: int,
+    which: str,
+) -> str | None:
+    """A change between two scores in words ("A little higher than in March 2026 (the first
+    check-in)."), or None when either is missing. The numbers themselves are in the table."""
     if before is None or after is None:
         return None
-    difference = after - before
-    if difference == 0:
-        return f"The same {since}: {score_words(after)}."
-    direction = "Up" if difference > 0 else "Down"
-    return (
-        f"{direction} {score_words(abs(difference))} {since}, "
-        f"from {score_words(before)} to {score_words(after)}."
+    when = (
+        f"on {before_on:%-d %B}"
+        if (before_on.year, before_on.month) == (after_on.year, after_on.month)
+        else f"in {before_on:%B %Y}"
     )
+    share = float(abs(after - before)) / max(high - low, 1)
+    if share < CHANGE_WORDS[0][0]:
+        return f"About the same as {when} ({which})."
+    size = next((words for limit, words in CHANGE_WORDS[1:] if share < limit), "much ")
+    direction = "higher" if after > before else "lower"
+    return f"{(size + direction).capitalize()} than {when} ({which})."
 
 
 @dataclass(frozen=True)
@@ -205,18 +223,31 @@ def journey(*, person: ServiceUser) -> list[InstrumentJourney]:
             meta.items(), key=lambda kv: (kv[1][2] != DomainKind.WELLBEING, kv[1][0], kv[0])
         ):
             series = [(c.completed_on, c.scores.get(domain)) for c in checkins]
-            scored = [value for _, value in series if value is not None]
+            dated = [(day, value) for day, value in series if value is not None]
+            scored = [value for _, value in dated]
             low, high = _chart_range(
                 scored, [bounds[(i, domain)] for i in ids if (i, domain) in bounds], is_mean
             )
             first_line = last_line = None
-            if len(scored) >= 2:
+            if len(dated) >= 2:
                 first_line = describe_change(
-                    scored[0], scored[-1], since="since the first check-in"
+                    dated[0][1],
+                    dated[-1][1],
+                    before_on=dated[0][0],
+                    after_on=dated[-1][0],
+                    low=low,
+                    high=high,
+                    which="the first check-in",
                 )
-            if len(scored) >= 3:
+            if len(dated) >= 3:
                 last_line = describe_change(
-                    scored[-2], scored[-1], since="since the check-in before"
+                    dated[-2][1],
+                    dated[-1][1],
+                    before_on=dated[-2][0],
+                    after_on=dated[-1][0],
+                    low=low,
+                    high=high,
+                    which="the check-in before",
                 )
             domains.append(
                 DomainJourney(

@@ -14,15 +14,17 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from directory.audit import AuditedRequestMixin
 from directory.models import ServiceUser
 from directory.permissions import acting_user, roles_of
+from directory.services import access_records
 
 from .. import services
-from ..forms import ConfirmForm, InviteForm
+from ..forms import InviteCaseloadForm, InviteForm
 from ..permissions import can_invite, may_invite
 from ..selectors import checkin_status_for, invitation_with_person, people_due_a_checkin
 from .person import PersonMixin
@@ -116,41 +118,61 @@ class InvitationLinkView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):
 
 
 class InviteCaseloadView(LoginRequiredMixin, AuditedRequestMixin, FormView):
-    """A care coordinator invites everyone on their caseload whose check-in is due."""
+    """A care coordinator invites the people on their caseload whose check-in is due: each one
+    listed, ticked at first, with whether they will be emailed or need a letter or a link."""
 
     template_name = "surveys/invite_caseload.html"
-
-    def get_form(self, form_class: Any = None) -> ConfirmForm:
-        return ConfirmForm(**self.get_form_kwargs(), submit_label="Invite them")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not roles_of(request.user).coordinates_in:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def _due_people(self) -> list[ServiceUser]:
+    @cached_property
+    def due_people(self) -> list[ServiceUser]:
         return people_due_a_checkin(user=acting_user(self.request))
 
-    def form_valid(self, form: ConfirmForm) -> HttpResponse:
+    @staticmethod
+    def emailed(person: ServiceUser) -> bool:
+        return bool(person.user_id and person.user and person.user.email)
+
+    def get_form(self, form_class: Any = None) -> InviteCaseloadForm:
+        choices = [
+            (
+                str(person.public_id),
+                f"{person.display_name}: "
+                + (
+                    "will be emailed a link"
+                    if self.emailed(person)
+                    else "no email address, needs a link given by letter, text or in person"
+                ),
+            )
+            for person in self.due_people
+        ]
+        return InviteCaseloadForm(**self.get_form_kwargs(), people=choices)
+
+    def form_valid(self, form: InviteCaseloadForm) -> HttpResponse:
+        chosen = set(form.cleaned_data["people"])
         invited, emailed = services.invitations_for_caseload(
             actor=acting_user(self.request),
-            people=self._due_people(),
+            people=[p for p in self.due_people if str(p.public_id) in chosen],
             audit=self.audit,
         )
         text = f"{invited} {'person has' if invited == 1 else 'people have'} been invited."
         if invited - emailed:
             text += (
                 f" {invited - emailed} of them have no email address: open their check-ins "
-                "from the caseload to make a link to give them."
+                "from the caseload to make a link to give them by letter, text or in person."
             )
         messages.success(self.request, text)
         return HttpResponseRedirect(reverse("caseload"))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        people = self._due_people()
+        people = self.due_people
+        access_records(service_users=people, resource="check-in invitation list", audit=self.audit)
         context.update(
             people_count=len(people),
-            with_email=sum(1 for p in people if p.user and p.user.email),
+            with_email=sum(1 for p in people if self.emailed(p)),
         )
         return context

@@ -13,18 +13,6 @@ ROWS = {
         )
     ],
     "directory:teams": [Case(page(200, service_user=403))],
-    "directory:team": [
-        Case(
-            page(403, team_leader=200, administrator=200, other_trust_staff=404),
-            kwargs=lambda w: {"public_id": w.team.public_id},
-            label="the team",
-        ),
-        Case(
-            page(403, team_leader=404, administrator=200, other_trust_staff=404),
-            kwargs=lambda w: {"public_id": w.other_team.public_id},
-            label="another team in the trust",
-        ),
-    ],
     "directory:staff": [Case(page(403, hr=200, administrator=200))],
     "api:team-list": [Case(api(200, service_user=403))],
     "api:team-detail": [
@@ -62,6 +50,5 @@ ROWS = {
 }
 
 NOT_AUDITED = {
-    "directory:team": "a team's staff and the size of each caseload: no person's record",
     "api:team-detail": "a team's name and kind: no person's record",
 }

@@ -101,7 +101,7 @@ def test_caseload_search_by_nhs_number_and_by_name(page, context, live_server, w
     check_page(page, "caseload-page-2")
 
     page.get_by_label("Search by name or NHS number").fill(world.person.nhs_number_display)
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Show people").click()
     expect(page.get_by_role("link", name="Oakenshaw, Samira")).to_be_visible()
     expect(page.get_by_text("1 person found")).to_be_visible()
     check_page(page, "caseload-search")

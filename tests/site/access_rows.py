@@ -46,6 +46,8 @@ ROWS = {
     "privacy": [Case(expect(200))],
     "login": [Case(expect(302, anonymous=200))],
     "logout": [Case(expect(302), method="post")],
+    # "Stay signed in": renews the signed-in session; 401 once it has ended.
+    "session_renew": [Case(expect(200, anonymous=401), method="post")],
     "password_reset": [Case(expect(200))],
     "password_reset_done": [Case(expect(200))],
     "password_reset_confirm": [
@@ -61,6 +63,19 @@ ROWS = {
     "oidc_authentication_init": [Case(expect(404))],
     "oidc_authentication_callback": [Case(expect(404))],
     "caseload": [Case(page(200, **CLINICAL_ONLY))],
+    # The team page (its figures extended with plans and check-ins for its leaders).
+    "team": [
+        Case(
+            page(403, team_leader=200, administrator=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.team.public_id},
+            label="the team",
+        ),
+        Case(
+            page(403, team_leader=404, administrator=200, other_trust_staff=404),
+            kwargs=lambda w: {"public_id": w.other_team.public_id},
+            label="another team in the trust",
+        ),
+    ],
     "api:api-root": [Case(api(200, partner_contact=200))],
     # The schema maps every endpoint: signed-in users only.
     "api-schema": [Case(expect(200, anonymous=401))],
@@ -82,4 +97,7 @@ ROWS = {
     "admin:axes_accesslog_add": [Case(expect(302, administrator=403))],
 }
 
-NOT_AUDITED = {"password_reset_confirm": "a password reset token: no person's record"}
+NOT_AUDITED = {
+    "team": "a team's staff and counts of its people: no person's record",
+    "password_reset_confirm": "a password reset token: no person's record",
+}

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from common.dates import trust_today
 from tests.careplans.factories import plan_for
 from tests.surveys.factories import sent_response
 
@@ -32,7 +33,7 @@ def test_the_person_reads_their_own_plan_from_their_page(world, client_for):
 
     assert "Read your recovery plan" in body
     assert reverse("careplans:plan", args=[world.person.public_id]) in body
-    assert "Do a check-in now" in body
+    assert "Do your check-in" in body
 
 
 def test_a_peer_worker_may_open_the_plan_but_not_start_one(world, client_for):
@@ -76,8 +77,8 @@ def test_the_plan_page_shows_the_check_in_journey_at_a_glance(
         body = client.get(reverse("careplans:plan", args=[world.person.public_id])).content.decode()
 
     assert "latest hope, control and opportunity check-in was on 12 April 2026 (2 in all)" in body
-    assert "Up 1.5 since the first check-in, from 2 to 3.5." in body
-    assert "The same since the first check-in: 3." in body
+    assert "Much higher than in January 2026 (the first check-in)." in body  # hope 2 -> 3.5
+    assert "About the same as in January 2026 (the first check-in)." in body  # control 3 -> 3
     assert "Not enough answers to score" in body
     assert reverse("surveys:journey", args=[world.person.public_id]) in body
 
@@ -92,3 +93,32 @@ def test_the_plan_page_says_when_there_are_no_check_ins_yet(world, client_for):
     )
 
     assert "You have not done a check-in yet." in body
+
+
+def test_a_persons_own_page_leads_with_what_is_due_not_their_nhs_number(world, client_for):
+    plan_for(world.person)  # a draft: theirs to agree
+
+    body = (
+        client_for(world.user("service_user")).get(world.person.get_absolute_url()).content.decode()
+    )
+
+    next_for_you = body.index("What is next for you")
+    assert next_for_you < body.index("NHS number")
+    assert (
+        next_for_you < body.index("Read your recovery plan and agree it") < body.index("NHS number")
+    )
+    assert next_for_you < body.index("Do your check-in") < body.index("NHS number")
+
+
+def test_after_sending_a_check_in_the_person_is_not_pushed_to_do_another(world, client_for):
+    sent = trust_today() - datetime.timedelta(days=2)
+    sent_response(world.person, on=sent)
+    client = client_for(world.user("service_user"))
+
+    home = client.get(world.person.get_absolute_url()).content.decode()
+    journey = client.get(reverse("surveys:journey", args=[world.person.public_id])).content.decode()
+
+    for body in (home, journey):
+        assert "Do your check-in" not in body
+        assert f"You sent your last check-in on {sent:%-d %B %Y}." in body
+    assert "Nothing needs doing right now." in home

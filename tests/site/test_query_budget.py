@@ -166,6 +166,16 @@ CASES: dict[str, tuple[Callable, int, int]] = {
     ),
     "teams overview": (_get("administrator", lambda w: reverse("directory:teams")), READ, 200),
     "home": (_get("care_coordinator", lambda w: reverse("home")), READ, 200),
+    "home (team leader)": (_get("team_leader", lambda w: reverse("home")), READ, 200),
+    "caseload filtered and sorted": (
+        _get(
+            "team_leader",
+            lambda w: f"{reverse('caseload')}?state=checkin_due&sort=checkin&q=a",
+        ),
+        READ,
+        200,
+    ),
+    "team page": (_get("team_leader", lambda w: w.team.get_absolute_url()), READ, 200),
     "API service users": (
         _get("care_coordinator", lambda w: reverse("api:service-user-list"), api=True),
         READ,

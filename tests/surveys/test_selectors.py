@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from common.dates import add_months
 from surveys import services
 from surveys.charts import line_chart
@@ -62,19 +64,45 @@ def test_status_by_last_check_in_and_team_cycle(world, django_assert_num_queries
     assert checkin_status_for([]) == {}
 
 
-def test_change_in_words():
-    assert (
-        describe_change(Decimal("2.00"), Decimal("3.25"), since="since the first check-in")
-        == "Up 1.25 since the first check-in, from 2 to 3.25."
+MARCH, OCTOBER = datetime.date(2026, 3, 4), datetime.date(2026, 10, 9)
+
+
+def _words(before: str | None, after: str, on: datetime.date = MARCH) -> str | None:
+    return describe_change(
+        Decimal(before) if before is not None else None,
+        Decimal(after),
+        before_on=on,
+        after_on=OCTOBER,
+        low=1,
+        high=5,
+        which="the first check-in",
     )
-    assert (
-        describe_change(Decimal("4.50"), Decimal("4.00"), since="since the check-in before")
-        == "Down 0.5 since the check-in before, from 4.5 to 4."
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "words"),
+    [
+        ("3", "3.00", "About the same as in March 2026 (the first check-in)."),
+        ("3", "3.19", "About the same as in March 2026 (the first check-in)."),
+        ("3", "3.2", "A little higher than in March 2026 (the first check-in)."),
+        ("3", "2.5", "A little lower than in March 2026 (the first check-in)."),
+        ("3", "3.6", "Higher than in March 2026 (the first check-in)."),
+        ("3", "1.7", "Lower than in March 2026 (the first check-in)."),
+        ("2", "3.4", "Much higher than in March 2026 (the first check-in)."),
+    ],
+)
+def test_change_in_words(before, after, words):
+    assert _words(before, after) == words
+
+
+def test_a_change_within_the_month_names_the_day():
+    assert _words("3", "4", on=datetime.date(2026, 10, 2)) == (
+        "Higher than on 2 October (the first check-in)."
     )
-    assert describe_change(Decimal("3"), Decimal("3.00"), since="since the first check-in") == (
-        "The same since the first check-in: 3."
-    )
-    assert describe_change(None, Decimal("3"), since="since the first check-in") is None
+
+
+def test_no_words_without_both_scores():
+    assert _words(None, "3") is None
 
 
 def test_chart_places_points_and_leaves_out_missing_scores():

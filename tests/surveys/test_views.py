@@ -167,39 +167,6 @@ def test_a_replaced_link_stops_working(world, client):
     assert client.get(reverse("surveys:invitation", kwargs={"token": old})).status_code == 404
 
 
-def test_staff_enter_a_paper_check_in(world, client_for):
-    coordinator = world.user("care_coordinator")
-    client = client_for(coordinator)
-    url = reverse("surveys:staff_entry", kwargs={"public_id": world.person.public_id})
-    bad = client.post(url, {})
-    assert "Choose how the person gave their answers" in bad.content.decode()
-    assert 'href="#id_channel_0"' in bad.content.decode()
-    day = trust_today() - datetime.timedelta(days=3)
-    reply = client.post(
-        url,
-        {
-            "channel": "staff_paper",
-            "completed_on_0": day.day,
-            "completed_on_1": day.month,
-            "completed_on_2": day.year,
-        },
-    )
-    response = Response.objects.get(channel=Channel.STAFF_PAPER)
-    assert reply.url == reverse("surveys:fill", kwargs={"public_id": response.public_id, "page": 1})
-    assert "Entering answers for" in client.get(reply.url).content.decode()
-    client.post(reply.url, {"item_1": "4", "item_2": "4"})
-    client.post(
-        reverse("surveys:submit", kwargs={"public_id": response.public_id}),
-        {"idempotency_key": str(response.idempotency_key)},
-    )
-    response.refresh_from_db()
-    assert response.is_submitted and response.completed_on == day
-    assert response.entered_by == coordinator
-    # The person cannot open a draft staff are typing in, nor can a colleague.
-    assert client_for(world.user("service_user")).get(reply.url).status_code == 404
-    assert client_for(world.user("team_leader")).get(reply.url).status_code == 404
-
-
 def test_opening_the_staff_entry_and_invite_pages_is_audited(world, client_for):
     coordinator = world.user("care_coordinator")
     client = client_for(coordinator)
@@ -228,10 +195,11 @@ def test_journey_shows_scores_in_a_chart_a_table_and_words(world, client_for):
     body = page.content.decode()
     assert body.count('<svg class="app-chart__svg') == 3
     assert "style=" not in body.split("<main")[1]
-    assert "Up 1.75 since the first check-in, from 2 to 3.75." in body
-    assert "Up 0.75 since the check-in before, from 3 to 3.75." in body
-    assert "Down 0.5 since the first check-in, from 3 to 2.5." in body
-    assert "Up 1.5 since the first check-in, from 2.5 to 4." in body
+    # Changes in words, measured against the 1 to 5 scale; the numbers are in the table.
+    assert "Much higher than in March 2025 (the first check-in)." in body  # hope, +1.75
+    assert "Higher than in September 2025 (the check-in before)." in body  # hope, +0.75
+    assert "A little lower than in March 2025 (the first check-in)." in body  # control, -0.5
+    assert "3.75</td>" in body
     assert 'aria-hidden="true">Hope </span>3.75</td>' in body
     assert AccessEvent.objects.filter(
         resource="check-in journey", service_user=world.person
@@ -276,7 +244,7 @@ def test_coordinator_invites_the_caseload_who_are_due(
     url = reverse("surveys:invite_caseload")
     assert "1 person on your caseload is due" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+        client.post(url, {"people": [str(world.person.public_id)]})
     assert list(Invitation.objects.values_list("service_user", flat=True)) == [world.person.pk]
     from django.core import mail
 
