@@ -156,13 +156,29 @@ def plan_list(*, user: User) -> QuerySet[RecoveryPlan]:
 # --- what a coordinator's or team leader's list of things to do reads about plans ---------
 
 
-def plans_waiting_for_agreement(service_user_ids: Iterable[int]) -> dict[int, datetime.date]:
-    """The people whose plan waits for their agreement (`awaiting_agreement`: shared with them
-    and not changed since), by person id, with the day it was shared: one query."""
+@dataclass(frozen=True)
+class PlanNotAgreed:
+    """A person's draft plan: when it last changed, and when it was shared with them for
+    agreement if it waits for that now (`awaiting_agreement`: shared and unchanged since)."""
+
+    changed: datetime.date
+    shared: datetime.date | None
+
+
+def plans_not_agreed(service_user_ids: Iterable[int]) -> dict[int, PlanNotAgreed]:
+    """The people whose plan is a draft they have not agreed, by person id: one query."""
     rows = RecoveryPlan.objects.filter(
-        awaiting_agreement(), service_user_id__in=list(service_user_ids)
-    ).values_list("service_user_id", "shared_at", "updated_at")
-    return {person_id: timezone.localdate(shared or changed) for person_id, shared, changed in rows}
+        service_user_id__in=list(service_user_ids), status=PlanStatus.DRAFT
+    ).values_list("service_user_id", "updated_at", "shared_at", "shared_revision", "revision")
+    return {
+        person_id: PlanNotAgreed(
+            changed=timezone.localdate(changed),
+            shared=timezone.localdate(shared_at)
+            if shared_at is not None and shared_revision == revision
+            else None,
+        )
+        for person_id, changed, shared_at, shared_revision, revision in rows
+    }
 
 
 @dataclass(frozen=True)

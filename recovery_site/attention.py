@@ -16,10 +16,11 @@ from django.urls import reverse
 
 from careplans.selectors import (
     CommentsWaiting,
+    PlanNotAgreed,
     PlanSummary,
     comments_waiting_for_reply,
     plan_summaries_for,
-    plans_waiting_for_agreement,
+    plans_not_agreed,
 )
 from common.dates import trust_today
 from directory.models import COORDINATOR_ID_TODAY, ServiceUser, User, coordinator_id_today
@@ -83,7 +84,7 @@ class CaseloadFacts:
 
     people: list[ServiceUser]
     plans: dict[int, PlanSummary]
-    waiting: dict[int, datetime.date]
+    waiting: dict[int, PlanNotAgreed]
     comments: dict[int, CommentsWaiting]
     checkins: dict[int, CheckinStatus]
     today: datetime.date
@@ -143,7 +144,7 @@ def caseload_facts(*, user: User, today: datetime.date | None = None) -> Caseloa
     return CaseloadFacts(
         people=people,
         plans=plan_summaries_for(ids, today=today),
-        waiting=plans_waiting_for_agreement(ids),
+        waiting=plans_not_agreed(ids),
         comments=comments_waiting_for_reply(ids),
         checkins=checkin_status_for(people, today=today),
         today=today,
@@ -162,7 +163,7 @@ def facts_for_state(*, user: User, state: str, today: datetime.date | None = Non
     if state == "comments":
         facts.comments = comments_waiting_for_reply(ids)
     elif state == "not_agreed":
-        facts.waiting = plans_waiting_for_agreement(ids)
+        facts.waiting = plans_not_agreed(ids)
     elif state in ("review_overdue", "review_due", "no_plan"):
         facts.plans = plan_summaries_for(ids, today=today)
     elif state in ("checkin_overdue", "checkin_due"):
@@ -192,9 +193,14 @@ def _line(facts: CaseloadFacts, person: ServiceUser, state: str) -> Line:
             person, f"{count} with no reply, the first {_ago(age)}", plan_url, (waiting.since,)
         )
     if state == "not_agreed":
-        changed = facts.waiting[person.pk]
-        age = (facts.today - changed).days
-        return Line(person, f"Not agreed; last changed {_ago(age)}", plan_url, (changed,))
+        draft = facts.waiting[person.pk]
+        if draft.shared is not None:
+            age = (facts.today - draft.shared).days
+            words = f"Waiting for their agreement, shared {_ago(age)}"
+            return Line(person, words, plan_url, (draft.shared,))
+        age = (facts.today - draft.changed).days
+        words = f"Not agreed, and not yet shared with them; last changed {_ago(age)}"
+        return Line(person, words, plan_url, (draft.changed,))
     if state in ("review_overdue", "review_due") and plan is not None and plan.review_due_on:
         due = plan.review_due_on
         days = (due - facts.today).days

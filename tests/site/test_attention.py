@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from careplans.choices import PlanStatus
 from careplans.models import PlanComment
+from careplans.services import comment_answer
+from directory.audit import AuditContext
 from directory.models import AccessEvent
 from tests.careplans.factories import plan_for
 from tests.factories import ServiceUserFactory
@@ -98,8 +100,16 @@ def test_a_comment_waits_until_somebody_answers_it(world, client_for, on_today):
     assert "1 comment with no reply, the first today" in response.content.decode()
     assert reverse("careplans:plan", args=[world.person.public_id]) in response.content.decode()
 
+    # Another comment is not an answer: the coordinator replies to this one.
     PlanComment.objects.create(
         plan=plan, part="about", author=world.user("care_coordinator"), text="Yes, next visit."
+    )
+    assert _groups(client.get(reverse("home"))) == {"comments": [world.person.display_name]}
+    comment_answer(
+        actor=world.user("care_coordinator"),
+        comment=PlanComment.objects.get(text="Can we add my sister?"),
+        reply="Yes, at the next visit.",
+        audit=AuditContext(actor=world.user("care_coordinator"), via="test"),
     )
     assert _groups(client.get(reverse("home"))) == {}
 
@@ -113,7 +123,20 @@ def test_a_plan_waiting_for_agreement_says_for_how_long(world, client_for):
         response = client_for(world.user("care_coordinator")).get(reverse("home"))
 
     assert _groups(response) == {"not_agreed": [world.person.display_name]}
-    assert "Not agreed; last changed 12 days ago" in response.content.decode()
+    assert (
+        "Not agreed, and not yet shared with them; last changed 12 days ago"
+        in response.content.decode()
+    )
+
+    # Shared with the person three days ago, and unchanged since: it waits for them.
+    plan.refresh_from_db()
+    plan.shared_revision = plan.revision
+    plan.shared_at = NOON - datetime.timedelta(days=3)
+    plan.save(update_fields=["shared_revision", "shared_at"])
+    with time_machine.travel(NOON, tick=False):
+        response = client_for(world.user("care_coordinator")).get(reverse("home"))
+    assert _groups(response) == {"not_agreed": [world.person.display_name]}
+    assert "Waiting for their agreement, shared 3 days ago" in response.content.decode()
 
 
 @pytest.mark.parametrize(
