@@ -47,13 +47,16 @@ class LeagueView(QaManagerMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form, choice, overdispersion = self.chosen()
         context.update(
-            form=form,
+            # `form` only once something was asked for (the page title marks its errors); the
+            # form itself is drawn from `choice_form`, built only if its kept HTML is missing.
+            form=form if "period_kind" in self.request.GET else None,
+            choice_form=form,
             choice=choice,
-            as_at=reads.as_at(trust_id=self.trust_id),
+            as_at=reads.as_at(trust_id=self.trust_id, version=self.league_version),
             recompute_url=_recompute_url(),
             # The choice form and the figures are kept as rendered under these (the form's
             # options and the figures change only with the league version).
-            league_version=reads.league_version(trust_id=self.trust_id),
+            league_version=self.league_version,
             trust_id=self.trust_id,
             query=self.request.GET.urlencode(),
         )
@@ -225,7 +228,8 @@ class TeamLeagueView(TeamLeagueMixin, AuditedRequestMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        changes = reads.process_changes(team=self.team)
+        version = reads.league_version(trust_id=self.team.trust_id)  # read once for the page
+        changes = reads.process_changes(team=self.team, version=version)
         # The series, charts and positions are worked out only when the cached fragment (kept
         # under the trust's league version and the team) is missing, or for the change form.
         series = SimpleLazyObject(
@@ -234,13 +238,13 @@ class TeamLeagueView(TeamLeagueMixin, AuditedRequestMixin, TemplateView):
             )
         )
         may_record = can_record_process_change(self.request.user, self.team)
-        months = reads.team_months(team=self.team) if may_record else []
+        months = reads.team_months(team=self.team, version=version) if may_record else []
         context.update(
             team=self.team,
             charts=SimpleLazyObject(partial(_team_charts, series)),
             positions=SimpleLazyObject(partial(reads.team_positions, team=self.team)),
-            league_version=reads.league_version(trust_id=self.team.trust_id),
-            as_at=reads.as_at(trust_id=self.team.trust_id),
+            league_version=version,
+            as_at=reads.as_at(trust_id=self.team.trust_id, version=version),
             qa_manager=may_view_league(self.request.user),
             recompute_url=_recompute_url(),
             changes=changes,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from common.dates import in_trust_zone
 from directory.permissions import roles_of
@@ -52,10 +53,16 @@ class QaManagerMixin(LoginRequiredMixin):
         assert trust_id is not None
         return trust_id
 
+    @cached_property
+    def league_version(self) -> str:
+        """The trust's league version, read once for the request."""
+        return reads.league_version(trust_id=self.trust_id)
+
     def chosen(self) -> tuple[LeagueChoiceForm | None, reads.LeagueChoice | None, bool]:
         """The choice form, the choice it makes (the default when nothing or something invalid
-        is asked for) and whether the limits are widened."""
-        options = reads.league_options(trust_id=self.trust_id)
+        is asked for) and whether the limits are widened. With nothing asked for, the form is
+        built only if the page draws it (its HTML is kept under the league version)."""
+        options = reads.league_options(trust_id=self.trust_id, version=self.league_version)
         if options.default is None:
             return None, None, False
         labels = {
@@ -66,21 +73,27 @@ class QaManagerMixin(LoginRequiredMixin):
         }
         default = options.default
         asked = "period_kind" in self.request.GET
-        form = LeagueChoiceForm(
-            self.request.GET if asked else None,
-            initial={
-                "period_kind": default.period_kind,
-                "period": default.period_start.isoformat(),
-                "instrument": default.instrument_key,
-                "domain": default.domain,
-                "measure": default.measure,
-            },
-            periods=options.periods,
-            domains=options.domains,
-            measures=options.measures,
-            labels=labels,
-        )
-        if asked and form.is_valid():
+
+        def build() -> LeagueChoiceForm:
+            return LeagueChoiceForm(
+                self.request.GET if asked else None,
+                initial={
+                    "period_kind": default.period_kind,
+                    "period": default.period_start.isoformat(),
+                    "instrument": default.instrument_key,
+                    "domain": default.domain,
+                    "measure": default.measure,
+                },
+                periods=options.periods,
+                domains=options.domains,
+                measures=options.measures,
+                labels=labels,
+            )
+
+        if not asked:
+            return SimpleLazyObject(build), default, False  # type: ignore[return-value]
+        form = build()
+        if form.is_valid():
             data = form.cleaned_data
             choice = options.choice(
                 period_kind=data["period_kind"],

@@ -95,9 +95,10 @@ _OPTION_COLUMNS = (
 )
 
 
-def league_options(*, trust_id: int) -> LeagueOptions:
-    """`read_league_options`, kept in the cache until the trust's rollup rows change."""
-    key = f"surveys:league-options:{trust_id}:{league_version(trust_id=trust_id)}"
+def league_options(*, trust_id: int, version: str | None = None) -> LeagueOptions:
+    """`read_league_options`, kept in the cache until the trust's rollup rows change
+    (`version`: the trust's league version, when the caller has just read it)."""
+    key = f"surveys:league-options:{trust_id}:{version or league_version(trust_id=trust_id)}"
     options = cache.get(key)
     if options is None:
         options = read_league_options(trust_id=trust_id)
@@ -166,10 +167,12 @@ def read_league_options(*, trust_id: int) -> LeagueOptions:
     )
 
 
-def as_at(*, trust_id: int) -> datetime.datetime | None:
+def as_at(*, trust_id: int, version: str | None = None) -> datetime.datetime | None:
     """`read_as_at`, kept until the trust's league version changes (every rollup write and every
     finished run renews it)."""
-    return kept_under_version(trust_id, "as-at", partial(read_as_at, trust_id=trust_id))
+    return kept_under_version(
+        trust_id, "as-at", partial(read_as_at, trust_id=trust_id), version=version
+    )
 
 
 def read_as_at(*, trust_id: int) -> datetime.datetime | None:

@@ -86,7 +86,9 @@ class TeamPosition:
         return BAND_WORDS[self.band]
 
 
-def team_months(*, team: Team, instrument_key: str = BUILT_IN_KEY) -> list[datetime.date]:
+def team_months(
+    *, team: Team, instrument_key: str = BUILT_IN_KEY, version: str | None = None
+) -> list[datetime.date]:
     """The months the team has figures for, newest first (what a change can be recorded from):
     one query over the team's index, without working out the series."""
     return kept_under_version(
@@ -100,6 +102,7 @@ def team_months(*, team: Team, instrument_key: str = BUILT_IN_KEY) -> list[datet
             .values_list("period_start", flat=True)
             .distinct()
         ),
+        version=version,
     )
 
 
@@ -227,11 +230,12 @@ def team_positions(*, team: Team, instrument_key: str = BUILT_IN_KEY) -> list[Te
     return positions
 
 
-def process_changes(*, team: Team) -> list[TeamProcessChange]:
+def process_changes(*, team: Team, version: str | None = None) -> list[TeamProcessChange]:
     """The team's recorded changes, oldest first: one query, kept until the league version
     changes (recording a change renews it)."""
     return kept_under_version(
         team.trust_id,
         f"process-changes:{team.pk}",
         lambda: list(TeamProcessChange.objects.filter(team=team).order_by("month")),
+        version=version,
     )

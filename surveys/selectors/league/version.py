@@ -36,11 +36,15 @@ T = TypeVar("T")
 KEPT_SECONDS = 86400
 
 
-def kept_under_version(trust_id: int, name: str, read: Callable[[], T]) -> T:
-    """`read()`, kept in the cache under the trust's current league version: read again only
-    once the version changes. For what only a rollup write or a recorded change can alter (and
-    both bump the version), so a page never shows it older than the rows."""
-    key = f"surveys:league-kept:{trust_id}:{league_version(trust_id=trust_id)}:{name}"
+def kept_under_version(
+    trust_id: int, name: str, read: Callable[[], T], *, version: str | None = None
+) -> T:
+    """`read()`, kept in the cache under the trust's current league version (`version`, when
+    the caller has just read it): read again only once the version changes. For what only a
+    rollup write or a recorded change can alter (and both bump the version), so a page never
+    shows it older than the rows."""
+    version = version or league_version(trust_id=trust_id)
+    key = f"surveys:league-kept:{trust_id}:{version}:{name}"
     found = cache.get(key, _MISSING)
     if found is _MISSING:
         found = read()
