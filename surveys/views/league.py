@@ -248,9 +248,16 @@ class TeamLeagueView(TeamLeagueMixin, AuditedRequestMixin, TemplateView):
             qa_manager=may_view_league(self.request.user),
             recompute_url=_recompute_url(),
             changes=changes,
-            change_form=(kwargs.get("change_form") or ProcessChangeForm(months=months))
+            # Unbound, the form is built only if its kept HTML is missing; `change_form_bound`
+            # lets the page ask without building it.
+            change_form=(
+                kwargs.get("change_form")
+                or SimpleLazyObject(partial(ProcessChangeForm, months=months))
+            )
             if may_record and months
             else None,
+            change_form_bound="change_form" in kwargs,
+            show_change_form=bool(may_record and months),
         )
         return context
 
