@@ -32,6 +32,7 @@ from ..permissions import (
     may_view_team_league,
 )
 from ..selectors import league as reads
+from ..selectors.league.version import kept_under_version
 from ..services.process_changes import process_change_record
 from ..statistics import mean_funnel_curve, proportion_funnel_curve
 from .league_shared import QaManagerMixin, _as_at_text, _csv_response, _fmt, _recompute_url
@@ -52,7 +53,7 @@ class LeagueView(QaManagerMixin, TemplateView):
             form=form if "period_kind" in self.request.GET else None,
             choice_form=form,
             choice=choice,
-            as_at=reads.as_at(trust_id=self.trust_id, version=self.league_version),
+            as_at=self.kept[1],
             recompute_url=_recompute_url(),
             # The choice form and the figures are kept as rendered under these (the form's
             # options and the figures change only with the league version).
@@ -229,7 +230,19 @@ class TeamLeagueView(TeamLeagueMixin, AuditedRequestMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         version = reads.league_version(trust_id=self.team.trust_id)  # read once for the page
-        changes = reads.process_changes(team=self.team, version=version)
+        team, trust_id = self.team, self.team.trust_id
+        # The changes, "as at" and the months a change may be recorded from, kept together under
+        # the league version: one read of the cache for all three.
+        changes, as_at, team_months = kept_under_version(
+            trust_id,
+            f"team-page:{team.pk}",
+            lambda: (
+                reads.process_changes(team=team, version=version),
+                reads.as_at(trust_id=trust_id, version=version),
+                reads.team_months(team=team, version=version),
+            ),
+            version=version,
+        )
         # The series, charts and positions are worked out only when the cached fragment (kept
         # under the trust's league version and the team) is missing, or for the change form.
         series = SimpleLazyObject(
@@ -238,13 +251,13 @@ class TeamLeagueView(TeamLeagueMixin, AuditedRequestMixin, TemplateView):
             )
         )
         may_record = can_record_process_change(self.request.user, self.team)
-        months = reads.team_months(team=self.team, version=version) if may_record else []
+        months = team_months if may_record else []
         context.update(
             team=self.team,
             charts=SimpleLazyObject(partial(_team_charts, series)),
             positions=SimpleLazyObject(partial(reads.team_positions, team=self.team)),
             league_version=version,
-            as_at=reads.as_at(trust_id=self.team.trust_id, version=version),
+            as_at=as_at,
             qa_manager=may_view_league(self.request.user),
             recompute_url=_recompute_url(),
             changes=changes,

@@ -20,6 +20,7 @@ from ..choices import Measure, PeriodKind
 from ..forms import LeagueChoiceForm
 from ..permissions import may_view_league
 from ..selectors import league as reads
+from ..selectors.league.version import kept_under_version
 
 CSV_TYPE = "text/csv; charset=utf-8"
 
@@ -58,11 +59,25 @@ class QaManagerMixin(LoginRequiredMixin):
         """The trust's league version, read once for the request."""
         return reads.league_version(trust_id=self.trust_id)
 
+    @cached_property
+    def kept(self) -> tuple[reads.LeagueOptions, datetime.datetime | None]:
+        """The choices and the "as at" time, kept together under the league version: one read
+        of the cache for both."""
+        return kept_under_version(
+            self.trust_id,
+            "league-page",
+            lambda: (
+                reads.league_options(trust_id=self.trust_id, version=self.league_version),
+                reads.as_at(trust_id=self.trust_id, version=self.league_version),
+            ),
+            version=self.league_version,
+        )
+
     def chosen(self) -> tuple[LeagueChoiceForm | None, reads.LeagueChoice | None, bool]:
         """The choice form, the choice it makes (the default when nothing or something invalid
         is asked for) and whether the limits are widened. With nothing asked for, the form is
         built only if the page draws it (its HTML is kept under the league version)."""
-        options = reads.league_options(trust_id=self.trust_id, version=self.league_version)
+        options = self.kept[0]
         if options.default is None:
             return None, None, False
         labels = {
