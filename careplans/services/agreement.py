@@ -180,6 +180,8 @@ def comment_answer(
     plan = comment.plan
     if not can_edit_plan_of(actor, plan.service_user):
         raise ValidationError("You cannot answer comments on this plan.")
+    if RecoveryPlan.objects.filter(pk=plan.pk, status=PlanStatus.CLOSED).exists():
+        raise ValidationError("This plan is closed: its comments can no longer be answered.")
     reply = reply.strip()
     try:
         PlanComment._meta.get_field("reply").clean(reply, comment)

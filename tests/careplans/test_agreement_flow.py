@@ -187,6 +187,19 @@ def test_a_reply_is_kept_once_and_a_different_second_answer_is_refused(
     )  # the comment, then the one answer
 
 
+def test_a_comment_on_a_closed_plan_is_not_answered(plan, person, coordinator):
+    comment = services.comment_add(
+        actor=person, plan=plan, part="goals", text="Add swimming", audit=audit_as(person)
+    )
+    plan.status = PlanStatus.CLOSED
+    plan.save(update_fields=["status"])
+    with pytest.raises(ValidationError, match="closed"):
+        services.comment_answer(
+            actor=coordinator, comment=comment, reply="Yes", audit=audit_as(coordinator)
+        )
+    assert PlanComment.objects.get(pk=comment.pk).answered_at is None
+
+
 def test_only_editors_answer_comments(world, plan, person):
     comment = services.comment_add(
         actor=person, plan=plan, part="goals", text="Add swimming", audit=audit_as(person)
