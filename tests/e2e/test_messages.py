@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from careplans.models import RecoveryPlan
@@ -39,10 +40,17 @@ def test_adding_a_person_ends_on_a_success_banner(page, live_server, world, view
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_plan_changed_while_being_read_is_a_problem_announced(page, live_server, world, viewport):
     plan = plan_for(world.person)
+    # Shared with the person for agreement (careplans.services.plan_share).
+    RecoveryPlan.objects.filter(pk=plan.pk).update(
+        shared_revision=plan.revision, shared_at=timezone.now()
+    )
     page.set_viewport_size(viewport)
     sign_in(page.context, live_server, world.user("service_user"))
     page.goto(f"{live_server.url}/people/{world.person.public_id}/plan/agree/")
-    RecoveryPlan.objects.filter(pk=plan.pk).update(revision=plan.revision + 5)  # changed meanwhile
+    # Changed (and shared again) meanwhile: what the person read is not what would be agreed.
+    RecoveryPlan.objects.filter(pk=plan.pk).update(
+        revision=plan.revision + 5, shared_revision=plan.revision + 5
+    )
     page.get_by_role("button", name="Agree").click()
 
     problem = page.get_by_role("alert")

@@ -14,6 +14,7 @@ from careplans.models import RecoveryPlan
 from tests.careplans.factories import plan_for
 
 from .conftest import DESKTOP, PHONE, check_page, sign_in
+from .test_foundation import authenticator_code, with_authenticator
 
 IDLE = settings.SESSION_COOKIE_AGE * 1000  # milliseconds
 
@@ -55,6 +56,7 @@ def test_the_warning_lets_a_person_stay_signed_in(page, live_server, world, view
 def test_a_timeout_mid_edit_keeps_the_typed_text(page, live_server, world):
     world.user("care_coordinator").set_password("a-good-long-password")
     world.user("care_coordinator").save()
+    with_authenticator(world.user("care_coordinator"))
     page.clock.install()
     sign_in(page.context, live_server, world.user("care_coordinator"))
     url = _edit_page(live_server, world)
@@ -70,6 +72,9 @@ def test_a_timeout_mid_edit_keeps_the_typed_text(page, live_server, world):
     page.get_by_label("Username").fill("coordinator")
     page.get_by_label("Password").fill("a-good-long-password")
     page.get_by_role("button", name="Sign in").click()
+    # Staff who sign in with a password enter their authenticator code next.
+    page.get_by_label("Code from your authenticator app").fill(authenticator_code())
+    page.get_by_role("button", name="Continue").click()
 
     expect(page).to_have_url(url)
     offer = page.get_by_role("region", name="Important")

@@ -5,12 +5,13 @@ The directory (networks, partners, opportunities) is for the trust's staff; serv
 network and the other trust's: partners may span trusts) through their own contact record; they
 reach its opportunities and the referrals sent to it, and get 403 for everything else (404 for
 another organisation's opportunity or referral). Referrals are part of a person's record: read
-by whoever may read the person, made by their coordinator, team leaders and peers.
+by whoever may read the person, made by their coordinator, team leaders and the peers assigned to
+them (the world's assigned peer works with "person" only; its other peer with nobody).
 """
 
 from networks.choices import ReferralStatus
 from networks.services import RESOURCE
-from tests.access import Case, api, page
+from tests.access import ASSIGNED_PEER_ONLY, NO_PEER, Case, api, page
 from tests.careplans.factories import goal_of
 
 from .factories import home_partner, network_of, other_partner, referral_for
@@ -41,13 +42,23 @@ NO_CLINICAL_RECORDS = {
 COORDINATOR_ONLY = page(403, network_coordinator=200)
 
 # Finding and making a referral for a person: those who work with them, in their trust.
-REFER_PERSON = page(200, other_trust_staff=404, **NO_CLINICAL_RECORDS)
-REFER_TEAMMATE = page(200, care_coordinator=404, other_trust_staff=404, **NO_CLINICAL_RECORDS)
+REFER_PERSON = page(200, other_trust_staff=404, **ASSIGNED_PEER_ONLY, **NO_CLINICAL_RECORDS)
+REFER_TEAMMATE = page(
+    200,
+    care_coordinator=404,
+    other_trust_staff=404,
+    **NO_PEER,
+    **NO_CLINICAL_RECORDS,
+)
 REFER_FOREIGN = page(404, other_trust_staff=200, **NO_CLINICAL_RECORDS)
 
 READERS = {"qa_manager": 403, "hr": 403, "network_coordinator": 403, "administrator": 403}
-READ_REFERRAL = page(200, other_trust_staff=404, partner_contact=200, **READERS)
-READ_REFERRAL_API = api(200, other_trust_staff=404, partner_contact=200, **READERS)
+READ_REFERRAL = page(
+    200, other_trust_staff=404, partner_contact=200, **ASSIGNED_PEER_ONLY, **READERS
+)
+READ_REFERRAL_API = api(
+    200, other_trust_staff=404, partner_contact=200, **ASSIGNED_PEER_ONLY, **READERS
+)
 
 
 def _refer_cases(name):
@@ -133,13 +144,13 @@ ROWS = {
     "networks:referral": [
         Case(READ_REFERRAL, kwargs=_referral, label="to their organisation", audits=RESOURCE),
         Case(
-            page(200, other_trust_staff=404, partner_contact=404, **READERS),
+            page(200, other_trust_staff=404, partner_contact=404, **ASSIGNED_PEER_ONLY, **READERS),
             kwargs=lambda w: _setup(w) | _referral(w, partner=other_partner(w.trust)),
             label="to another organisation",
             audits=RESOURCE,
         ),
         Case(
-            page(200, other_trust_staff=404, partner_contact=404, **READERS),
+            page(200, other_trust_staff=404, partner_contact=404, **ASSIGNED_PEER_ONLY, **READERS),
             kwargs=lambda w: _referral(w, status=ReferralStatus.SUGGESTED),
             label="only suggested",
             audits=RESOURCE,
@@ -187,7 +198,7 @@ ROWS = {
     "api:referral-detail": [
         Case(READ_REFERRAL_API, kwargs=_referral, audits=RESOURCE),
         Case(
-            api(200, other_trust_staff=404, partner_contact=404, **READERS),
+            api(200, other_trust_staff=404, partner_contact=404, **ASSIGNED_PEER_ONLY, **READERS),
             kwargs=lambda w: _setup(w) | _referral(w, partner=other_partner(w.trust)),
             label="to another organisation",
             audits=RESOURCE,
@@ -197,7 +208,15 @@ ROWS = {
     # person, who may read it, may not move it (403).
     "api:referral-steps": [
         Case(
-            api(400, other_trust_staff=404, service_user=403, partner_contact=400, **READERS),
+            api(
+                400,
+                other_trust_staff=404,
+                service_user=403,
+                partner_contact=400,
+                peer_support_worker=404,
+                assigned_peer_support_worker=400,
+                **READERS,
+            ),
             kwargs=_referral,
             method="post",
             audits=RESOURCE,

@@ -24,8 +24,9 @@ READERS = {
     "service_user": {"person"},
     "care_coordinator": {"person"},
     "team_leader": {"person", "teammate_person"},
-    "peer_support_worker": {"person", "teammate_person"},
-    "assigned_peer_support_worker": {"person", "teammate_person"},
+    # Peers work with the people assigned to them (a peer-support care relationship) only.
+    "peer_support_worker": set(),
+    "assigned_peer_support_worker": {"person"},
     "other_trust_staff": {"foreign_person"},
     "partner_contact": {"person", "foreign_person"},
 }
@@ -33,8 +34,9 @@ READERS = {
 REFERRERS = {
     "care_coordinator": {"person"},
     "team_leader": {"person", "teammate_person"},
-    "peer_support_worker": {"person", "teammate_person"},
-    "assigned_peer_support_worker": {"person", "teammate_person"},
+    # Peers work with the people assigned to them (a peer-support care relationship) only.
+    "peer_support_worker": set(),
+    "assigned_peer_support_worker": {"person"},
     "other_trust_staff": {"foreign_person"},
 }
 STAFF = {
