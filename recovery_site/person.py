@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from careplans.choices import PlanStatus
 from careplans.permissions import can_edit_plan_of, can_view_plan_of
-from careplans.selectors import plan_summaries_for
+from careplans.selectors import plan_awaiting_agreement_of, plan_summaries_for
 from directory.audit import AuditedRequestMixin
 from directory.permissions import acting_user, get_service_user_for, roles_of
 from directory.services import access_record
@@ -36,8 +36,12 @@ class PersonView(LoginRequiredMixin, AuditedRequestMixin, TemplateView):
             # The person's own home leads with what is theirs to do now.
             checkin = checkin_status_for([person]).get(person.pk)
             context["own_checkin"] = checkin
+            # Shared with them for agreement and unchanged since (the plan page's own rule).
             context["own_plan_to_agree"] = bool(
-                may_view_plan and plan_summary and plan_summary.status == PlanStatus.DRAFT
+                may_view_plan
+                and plan_summary
+                and plan_summary.status == PlanStatus.DRAFT
+                and plan_awaiting_agreement_of(person) is not None
             )
             context["nothing_to_do"] = not context["own_plan_to_agree"] and not (
                 checkin and (checkin.needs_attention or checkin.state == "invited")

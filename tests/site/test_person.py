@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from common.dates import trust_today
 from tests.careplans.factories import plan_for
@@ -96,11 +97,13 @@ def test_the_plan_page_says_when_there_are_no_check_ins_yet(world, client_for):
 
 
 def test_a_persons_own_page_leads_with_what_is_due_not_their_nhs_number(world, client_for):
-    plan_for(world.person)  # a draft: theirs to agree
+    plan = plan_for(world.person)  # a draft, not yet shared: nothing for them to agree yet
+    client = client_for(world.user("service_user"))
+    assert "agree it" not in client.get(world.person.get_absolute_url()).content.decode()
+    plan.shared_revision, plan.shared_at = plan.revision, timezone.now()  # shared with them
+    plan.save(update_fields=["shared_revision", "shared_at"])
 
-    body = (
-        client_for(world.user("service_user")).get(world.person.get_absolute_url()).content.decode()
-    )
+    body = client.get(world.person.get_absolute_url()).content.decode()
 
     next_for_you = body.index("What is next for you")
     assert next_for_you < body.index("NHS number")
