@@ -42,7 +42,9 @@ class State:
 
 STATES = (
     State("comments", "New comments from the people you support", "Read and reply"),
-    State("not_agreed", "Plans waiting for the person's agreement", "Open the plan"),
+    State(
+        "not_agreed", "Plans not agreed yet: to share, or waiting for the person", "Open the plan"
+    ),
     State("review_overdue", "Reviews overdue", "Record the review"),
     State("review_due", "Reviews due within 4 weeks", "Record the review"),
     State("checkin_overdue", "Check-ins overdue", "Arrange a check-in"),
