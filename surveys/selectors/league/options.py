@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.core.cache import cache
 from django.db.models import Max, Min, Q, Subquery
 
 from ...choices import PeriodKind, RollupStatus
@@ -16,7 +15,7 @@ from ...models import (
 )
 from ..checkins import BUILT_IN_KEY
 from .shared import DomainInfos, _domain_info, _domain_order, _with_rule, domain_label, period_label
-from .version import kept_under_version, league_version
+from .version import kept_under_version
 
 
 @dataclass(frozen=True)
@@ -98,12 +97,9 @@ _OPTION_COLUMNS = (
 def league_options(*, trust_id: int, version: str | None = None) -> LeagueOptions:
     """`read_league_options`, kept in the cache until the trust's rollup rows change
     (`version`: the trust's league version, when the caller has just read it)."""
-    key = f"surveys:league-options:{trust_id}:{version or league_version(trust_id=trust_id)}"
-    options = cache.get(key)
-    if options is None:
-        options = read_league_options(trust_id=trust_id)
-        cache.set(key, options, timeout=86400)
-    return options
+    return kept_under_version(
+        trust_id, "options", partial(read_league_options, trust_id=trust_id), version=version
+    )
 
 
 def read_league_options(*, trust_id: int) -> LeagueOptions:
